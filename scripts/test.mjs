@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// Runs every test suite of the project in turn and ends with one line
+// `N passed, N failed, N skipped` summing them all. Exit code 1 when anything failed.
+//
+//   npm test                  every suite
+//   npm test -- relay e2e     only the named suites
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outDir = join(root, 'test-results');
+mkdirSync(outDir, { recursive: true });
+
+function testFiles(dir) {
+  const abs = join(root, dir);
+  if (!existsSync(abs)) return [];
+  const found = [];
+  for (const name of readdirSync(abs).sort()) {
+    const path = join(abs, name);
+    if (statSync(path).isDirectory()) found.push(...testFiles(join(dir, name)));
+    else if (/\.test\.(ts|mjs|js)$/.test(name)) found.push(relative(root, path));
+  }
+  return found;
+}
+
+function run(command, args, env = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+/** Node's test runner: spec to the terminal, TAP to a file whose totals we read. */
+async function nodeSuite(name, dirs, { concurrency = 1, timeoutMs = 120_000 } = {}) {
+  const files = dirs.flatMap(testFiles);
+  if (files.length === 0) return { name, passed: 0, failed: 0, skipped: 0, note: 'no test files' };
+  const tap = join(outDir, `${name}.tap`);
+  rmSync(tap, { force: true });
+  const code = await run(process.execPath, [
+    '--import', 'tsx',
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    `--test-timeout=${timeoutMs}`,
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+    ...files,
+  ]);
+  const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+  const total = (label) => [...text.matchAll(new RegExp(`^# ${label} (\\d+)$`, 'gm'))].reduce((sum, m) => sum + Number(m[1]), 0);
+  const result = { name, passed: total('pass'), failed: total('fail'), skipped: total('skipped') + total('todo') };
+  if (code !== 0 && result.failed === 0) result.failed = 1; // the runner itself failed
+  return result;
+}
+
+async function browserSuite(name) {
+  const summary = join(outDir, `${name}.json`);
+  rmSync(summary, { force: true });
+  const code = await run(process.execPath, [join(root, 'node_modules/@web/test-runner/dist/bin.js'), '--config', 'web-test-runner.config.mjs'], {
+    BPS_WTR_SUMMARY: summary,
+  });
+  const result = existsSync(summary)
+    ? { name, ...JSON.parse(readFileSync(summary, 'utf8')) }
+    : { name, passed: 0, failed: 0, skipped: 0 };
+  result.failed += result.sessionErrors ?? 0;
+  delete result.sessionErrors;
+  if (code !== 0 && result.failed === 0) result.failed = 1;
+  return result;
+}
+
+async function typecheck() {
+  const code = await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', '.']);
+  return { name: 'typecheck', passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0 };
+}
+
+const suites = {
+  typecheck,
+  unit: () => nodeSuite('unit', ['test/protocol', 'test/unit'], { concurrency: 2 }),
+  sandbox: () => nodeSuite('sandbox', ['test/sandbox']),
+  relay: () => nodeSuite('relay', ['test/relay']),
+  browser: () => browserSuite('browser'),
+  package: () => nodeSuite('package', ['test/package'], { timeoutMs: 300_000 }),
+  e2e: () => nodeSuite('e2e', ['test/e2e'], { timeoutMs: 300_000 }),
+};
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !(name in suites));
+if (unknown.length > 0) {
+  console.error(`Unknown suite(s): ${unknown.join(', ')}. Suites: ${Object.keys(suites).join(', ')}`);
+  process.exit(2);
+}
+
+const results = [];
+for (const [name, runSuite] of Object.entries(suites)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  console.log(`\n=== ${name} ===`);
+  const started = Date.now();
+  const result = await runSuite();
+  result.seconds = Math.round((Date.now() - started) / 100) / 10;
+  results.push(result);
+}
+
+console.log('\nSuite       passed  failed  skipped  seconds');
+for (const r of results) {
+  console.log(`${r.name.padEnd(11)} ${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}  ${String(r.skipped).padStart(7)}  ${String(r.seconds).padStart(7)}${r.note ? `  (${r.note})` : ''}`);
+}
+const sum = (key) => results.reduce((total, r) => total + r[key], 0);
+console.log(`${sum('passed')} passed, ${sum('failed')} failed, ${sum('skipped')} skipped`);
+process.exit(sum('failed') > 0 ? 1 : 0);

@@ -1,0 +1,93 @@
+// A web-test-runner middleware that plays the relay's cancel endpoint and records every
+// request the browser really sent (body, content type, how it arrived), so element tests
+// assert on what reached the wire rather than on a stubbed sendBeacon.
+//
+//   POST /__recorder/cancel            records the request, answers {outcome:'cancelled', ...}
+//                                      (?outcome=failed&httpStatus=502 changes the answer)
+//   GET  /__recorder/status/:id        answers the status set with PUT (default Initiated)
+//   PUT  /__recorder/status/:id        body {status, statusDetails}
+//   GET  /__recorder/requests?sessionId=…   the recorded cancel requests, oldest first
+//   DELETE /__recorder/requests        forgets everything
+
+const requests = [];
+const statuses = new Map();
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseBody(text, contentType) {
+  try {
+    if (contentType.startsWith('application/x-www-form-urlencoded')) {
+      return Object.fromEntries(new URLSearchParams(text));
+    }
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export function cancelRecorderMiddleware() {
+  return async function cancelRecorder(ctx, next) {
+    const url = new URL(ctx.url, 'http://recorder.invalid');
+    if (!url.pathname.startsWith('/__recorder/')) return next();
+    const path = url.pathname.slice('/__recorder'.length);
+
+    if (path === '/cancel' && ctx.method === 'POST') {
+      const text = await readBody(ctx.req);
+      const contentType = ctx.get('content-type') || '';
+      const body = parseBody(text, contentType);
+      requests.push({
+        at: Date.now(),
+        contentType,
+        text,
+        body,
+        sessionId: body?.sessionId,
+        origin: ctx.get('origin') || null,
+        secFetchMode: ctx.get('sec-fetch-mode') || null,
+        query: Object.fromEntries(url.searchParams),
+      });
+      const outcome = url.searchParams.get('outcome') ?? 'cancelled';
+      const delayMs = Number(url.searchParams.get('delayMs') ?? 0);
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      ctx.status = Number(url.searchParams.get('httpStatus') ?? 200);
+      ctx.type = 'application/json';
+      ctx.body = JSON.stringify({ outcome, status: 'Cancelled', statusDetails: 'EFT0501' });
+      return;
+    }
+
+    const statusMatch = /^\/status\/([^/]+)$/.exec(path);
+    if (statusMatch) {
+      const id = decodeURIComponent(statusMatch[1]);
+      if (ctx.method === 'PUT') {
+        statuses.set(id, JSON.parse(await readBody(ctx.req)));
+        ctx.status = 204;
+        return;
+      }
+      ctx.type = 'application/json';
+      ctx.body = JSON.stringify(statuses.get(id) ?? { status: 'Initiated', statusDetails: 'EFT0101' });
+      return;
+    }
+
+    if (path === '/requests' && ctx.method === 'GET') {
+      const sessionId = url.searchParams.get('sessionId');
+      ctx.type = 'application/json';
+      ctx.body = JSON.stringify(sessionId ? requests.filter((r) => r.sessionId === sessionId) : requests);
+      return;
+    }
+
+    if (path === '/requests' && ctx.method === 'DELETE') {
+      requests.length = 0;
+      statuses.clear();
+      ctx.status = 204;
+      return;
+    }
+
+    ctx.status = 404;
+  };
+}
