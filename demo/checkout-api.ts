@@ -1,0 +1,39 @@
+/** The demo page's calls to its merchant backend (shared by the plain, React and Vue demos). */
+import type { Product } from '../src/protocol/products.js';
+
+export interface CheckoutSession {
+  readonly sessionId: string;
+  readonly referenceId: string;
+  readonly url: string;
+  readonly cancelToken: string;
+  readonly expiresAt: string;
+  readonly cancelUrl: string;
+  readonly statusUrl: string;
+  readonly product: Product;
+}
+
+export async function createCheckoutSession(product: Product, lang: 'en' | 'fr'): Promise<CheckoutSession> {
+  const response = await fetch('/merchant/sessions', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ product, lang, amount: 129.99 }),
+  });
+  const body = (await response.json().catch(() => ({}))) as Partial<CheckoutSession> & { error?: string };
+  if (!response.ok) throw new Error(body.error ?? `The merchant server answered ${response.status}`);
+  return body as CheckoutSession;
+}
+
+export interface ProviderStatus {
+  readonly status: string;
+  readonly statusDetails: string;
+}
+
+export async function fetchProviderStatus(statusUrl: string): Promise<ProviderStatus | undefined> {
+  try {
+    const response = await fetch(statusUrl, { cache: 'no-store' });
+    if (!response.ok) return undefined;
+    return (await response.json()) as ProviderStatus;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The demo's live panel: every bps-* event the element fires, and the provider-side status
+ * of the session polled from the relay, so a person can watch a cancel land.
+ */
+import { isTerminalStatus } from '../src/protocol/status.js';
+import { fetchProviderStatus } from './checkout-api.js';
+
+export const ELEMENT_EVENTS = [
+  'bps-ready',
+  'bps-step',
+  'bps-state-change',
+  'bps-close-request',
+  'bps-cancel',
+  'bps-exit',
+  'bps-restart',
+] as const;
+
+/** The event's own fields (the Event subclasses keep their data as own properties). */
+function describe(event: Event): string {
+  const fields = Object.entries(event).filter(([, value]) => value !== undefined && typeof value !== 'function');
+  if (fields.length === 0) return '';
+  return fields
+    .map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+    .join(' · ');
+}
+
+export function logElementEvents(root: EventTarget, list: HTMLElement, emptyText: string): () => void {
+  list.replaceChildren(Object.assign(document.createElement('li'), { className: 'muted', textContent: emptyText }));
+  let empty = true;
+  const onEvent = (event: Event) => {
+    if (empty) {
+      list.replaceChildren();
+      empty = false;
+    }
+    const item = document.createElement('li');
+    const time = document.createElement('time');
+    time.textContent = new Date().toLocaleTimeString('en-CA', { hour12: false });
+    const name = document.createElement('strong');
+    name.textContent = event.type;
+    const detail = document.createElement('span');
+    detail.textContent = describe(event);
+    item.append(time, ' ', name, ' ', detail);
+    list.prepend(item);
+  };
+  for (const type of ELEMENT_EVENTS) root.addEventListener(type, onEvent);
+  return () => {
+    for (const type of ELEMENT_EVENTS) root.removeEventListener(type, onEvent);
+  };
+}
+
+/** Polls the relay's status endpoint about every second until the session is terminal. */
+export function watchProviderStatus(statusUrl: string, badge: HTMLElement, intervalMs = 1000): () => void {
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const poll = async () => {
+    const status = await fetchProviderStatus(statusUrl);
+    if (stopped) return;
+    if (status) {
+      badge.textContent = `${status.status} · ${status.statusDetails}`;
+      badge.dataset.status = status.status.toLowerCase();
+      if (isTerminalStatus(status.status)) return;
+    }
+    timer = setTimeout(poll, intervalMs);
+  };
+  void poll();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}
