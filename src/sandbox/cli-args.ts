@@ -1,0 +1,127 @@
+/**
+ * `bank-pay-session sandbox` arguments and environment, parsed without I/O so every rule
+ * is testable. Flags win over environment variables, which win over defaults.
+ */
+
+import { DEFAULT_CLIENT, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_WEBHOOK_SECRET, DEFAULTS, DEFAULT_ALLOWED_ORIGINS } from './options.js';
+import type { StartSandboxOptions } from './server.js';
+
+interface FlagSpec {
+  readonly flag: string;
+  readonly env?: string;
+  readonly value: string;
+  readonly help: string;
+}
+
+export const SANDBOX_FLAGS: readonly FlagSpec[] = [
+  { flag: '--port', env: 'PORT', value: '<n>', help: `port to listen on (0 = any free port; default ${DEFAULT_PORT})` },
+  { flag: '--host', env: 'BPS_SANDBOX_HOST', value: '<addr>', help: `address to listen on (default ${DEFAULT_HOST}; 0.0.0.0 for every interface)` },
+  { flag: '--client-id', env: 'BPS_SANDBOX_CLIENT_ID', value: '<id>', help: `API client id (default ${DEFAULT_CLIENT.clientId})` },
+  { flag: '--client-secret', env: 'BPS_SANDBOX_CLIENT_SECRET', value: '<secret>', help: `API client secret (default ${DEFAULT_CLIENT.clientSecret}); prefer the variable, flags show in ps` },
+  {
+    flag: '--allowed-origin',
+    env: 'BPS_SANDBOX_ALLOWED_ORIGINS',
+    value: '<origin>',
+    help: `merchant origin allowed to frame the hosted flow; repeat or comma-separate (default ${DEFAULT_ALLOWED_ORIGINS.join(',')})`,
+  },
+  { flag: '--session-timeout', env: 'BPS_SANDBOX_SESSION_TIMEOUT', value: '<seconds>', help: `onboarding timeout before a session expires (default ${DEFAULTS.sessionTimeoutMs / 1000})` },
+  { flag: '--token-lifetime', env: 'BPS_SANDBOX_TOKEN_LIFETIME', value: '<seconds>', help: `access token lifetime, expires_in (default ${DEFAULTS.tokenLifetimeSeconds})` },
+  { flag: '--webhook-url', env: 'BPS_SANDBOX_WEBHOOK_URL', value: '<url>', help: 'where SessionSetupStatusChanged webhooks are POSTed (default: none sent)' },
+  { flag: '--webhook-secret', env: 'BPS_SANDBOX_WEBHOOK_SECRET', value: '<secret>', help: `webhook signing secret (default ${DEFAULT_WEBHOOK_SECRET}); prefer the variable` },
+  { flag: '--retention', env: 'BPS_SANDBOX_RETENTION', value: '<seconds>', help: `how long ended sessions stay readable (default ${DEFAULTS.retentionMs / 1000})` },
+];
+
+export function sandboxUsage(): string {
+  const width = Math.max(...SANDBOX_FLAGS.map((spec) => `${spec.flag} ${spec.value}`.length));
+  const lines = SANDBOX_FLAGS.map((spec) => `  ${`${spec.flag} ${spec.value}`.padEnd(width)}  ${spec.help}${spec.env ? ` [env ${spec.env}]` : ''}`);
+  return [
+    'Usage: bank-pay-session sandbox [options]',
+    '',
+    'Runs a local Flinks Pay v2 provider sandbox: the provider API under /api, the hosted',
+    'flow at /app/?sessionId=…, and test controls under /sandbox.',
+    '',
+    'Options:',
+    ...lines,
+    `  ${'-h, --help'.padEnd(width)}  show this help`,
+  ].join('\n');
+}
+
+export type SandboxCliCommand =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'run'; readonly options: StartSandboxOptions }
+  | { readonly kind: 'error'; readonly message: string };
+
+function wholeNumber(name: string, raw: string, min: number, max = Number.MAX_SAFE_INTEGER): number | string {
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+    return `${name} must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}, got ${JSON.stringify(raw)}`;
+  }
+  return value;
+}
+
+/** Reads `--flag value` and `--flag=value`; repeated flags accumulate. */
+function collectFlags(args: readonly string[]): Map<string, string[]> | { error: string } | 'help' {
+  const known = new Set(SANDBOX_FLAGS.map((spec) => spec.flag));
+  const values = new Map<string, string[]>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '-h' || arg === '--help') return 'help';
+    const eq = arg.indexOf('=');
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    if (!known.has(flag)) return { error: `unknown option ${JSON.stringify(flag)}` };
+    let value: string | undefined;
+    if (eq > 0) value = arg.slice(eq + 1);
+    else {
+      value = args[i + 1];
+      i++;
+    }
+    if (value === undefined || (eq < 0 && value.startsWith('--'))) return { error: `${flag} needs a value` };
+    values.set(flag, [...(values.get(flag) ?? []), value]);
+  }
+  return values;
+}
+
+export function parseSandboxArgs(args: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): SandboxCliCommand {
+  const flags = collectFlags(args);
+  if (flags === 'help') return { kind: 'help' };
+  if ('error' in flags) return { kind: 'error', message: `${flags.error as string}` };
+  const read = (flag: string): string | undefined => {
+    const fromFlag = flags.get(flag);
+    if (fromFlag) return fromFlag[fromFlag.length - 1];
+    const spec = SANDBOX_FLAGS.find((candidate) => candidate.flag === flag);
+    const fromEnv = spec?.env ? env[spec.env] : undefined;
+    return fromEnv === '' ? undefined : fromEnv;
+  };
+
+  const options: StartSandboxOptions = {};
+  const numbers: ReadonlyArray<readonly [string, number, (value: number) => void]> = [
+    ['--port', 0, (v) => (options.port = v)],
+    ['--session-timeout', 1, (v) => (options.sessionTimeoutMs = v * 1000)],
+    ['--token-lifetime', 1, (v) => (options.tokenLifetimeSeconds = v)],
+    ['--retention', 0, (v) => (options.retentionMs = v * 1000)],
+  ];
+  for (const [flag, min, assign] of numbers) {
+    const raw = read(flag);
+    if (raw === undefined) continue;
+    const value = wholeNumber(flag, raw, min, flag === '--port' ? 65_535 : undefined);
+    if (typeof value === 'string') return { kind: 'error', message: value };
+    assign(value);
+  }
+
+  const host = read('--host');
+  if (host !== undefined) options.host = host;
+  const clientId = read('--client-id');
+  const clientSecret = read('--client-secret');
+  if (clientId !== undefined || clientSecret !== undefined) {
+    options.clients = [{ clientId: clientId ?? DEFAULT_CLIENT.clientId, clientSecret: clientSecret ?? DEFAULT_CLIENT.clientSecret }];
+  }
+  const origins = flags.get('--allowed-origin') ?? (read('--allowed-origin') === undefined ? undefined : [read('--allowed-origin')!]);
+  if (origins) {
+    options.allowedOrigins = origins.flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean);
+  }
+  const webhookUrl = read('--webhook-url');
+  if (webhookUrl !== undefined) options.webhookUrl = webhookUrl;
+  const webhookSecret = read('--webhook-secret');
+  if (webhookSecret !== undefined) options.webhookSecret = webhookSecret;
+  return { kind: 'run', options };
+}
