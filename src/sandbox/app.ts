@@ -6,6 +6,8 @@
 import { Hono } from 'hono';
 import { resolveSandboxConfig, type SandboxConfig, type SandboxOptions } from './options.js';
 import { problemResponse } from './problem.js';
+import { mountControls } from './routes/controls.js';
+import { mountHostedFlow } from './routes/hosted-flow.js';
 import { mountProviderApi } from './routes/provider-api.js';
 import { createSandboxState, type SandboxEnv, type SandboxState } from './state.js';
 
@@ -28,6 +30,8 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const app = new Hono<SandboxEnv>();
 
   mountProviderApi(app, state);
+  mountHostedFlow(app, state);
+  mountControls(app, state);
 
   app.notFound((c) => problemResponse(404, 'nothing is served at this path', { instance: c.req.path }));
   // A bug must not leak internals: the answer is generic, the error goes to stderr without request data.

@@ -111,6 +111,14 @@ export class SessionStore {
     }
   }
 
+  /** Notes the hosted-flow step a live session reached (shown as `step` in details). */
+  setStep(sessionId: string, step: string): void {
+    const record = this.get(sessionId);
+    if (!record || isTerminal(record.session)) return;
+    record.session.step = step;
+    record.session.updatedAt = this.now();
+  }
+
   countCancelCall(sessionId: string): void {
     const record = this.#records.get(sessionId.toLowerCase());
     if (record) record.cancelCalls++;
