@@ -1,0 +1,288 @@
+/**
+ * `createRelay`: the merchant relay as one Hono app (a Web-standard fetch handler).
+ *
+ *   POST {basePath}/cancel                      cancel request from the element (beacon or fetch)
+ *   GET  {basePath}/sessions/:id/status?token=  the provider status, reduced to {status, statusDetails}
+ *   POST {basePath}/webhooks                    the provider's signed SessionSetupStatusChanged
+ *
+ * Routes only translate HTTP to the modules that do the work (token check, cancel service,
+ * webhook receiver) and back; every error becomes a JSON answer, never a 500.
+ */
+
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import {
+  MAX_CANCEL_BODY_BYTES,
+  parseCancelRequest,
+  type CancelRequest,
+  type CancelResponse,
+  type StatusResponse,
+} from '../protocol/cancel-request.js';
+import { isSessionId } from '../protocol/session-id.js';
+import { WEBHOOK_SIGNATURE_HEADER } from '../protocol/webhook.js';
+import { cancelAuditLine, type CancelAuditRecord } from './audit.js';
+import { CancelService, type CancelSettlement, type DrainReport } from './cancel-service.js';
+import { verifyCancelToken } from './cancel-token.js';
+import { clientIpOf } from './client-ip.js';
+import { resolveRelayOptions, type RelayOptions, type ResolvedRelayOptions } from './options.js';
+import { ProviderClient } from './provider-client.js';
+import { ProviderError } from './provider-error.js';
+import { interpretStatusReply } from './provider-replies.js';
+import { createRateLimiter, UNLIMITED, type RateDecision } from './rate-limiter.js';
+import { retryTransient } from './retry.js';
+import { createWebhookReceiver } from './webhook-receiver.js';
+
+export type RelayApp = Hono & {
+  /**
+   * Graceful shutdown: waits up to `timeoutMs` (default 10 s) for cancels still being retried,
+   * then stops the rest (logged as failed, abandoned). Call it after the server stops accepting.
+   */
+  drain(timeoutMs?: number): Promise<DrainReport>;
+};
+
+/** Webhook bodies are a few hundred bytes; this only stops abuse. */
+const MAX_WEBHOOK_BODY_BYTES = 64 * 1024;
+const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
+
+type JsonStatus = 200 | 202 | 400 | 401 | 403 | 404 | 413 | 415 | 429 | 500 | 502;
+
+function json(c: Context, body: object, status: JsonStatus, headers: Record<string, string> = {}): Response {
+  return c.json(body, status, { 'cache-control': 'no-store', ...headers });
+}
+
+function tooManyRequests(c: Context, decision: Extract<RateDecision, { allowed: false }>, body: object): Response {
+  return json(c, body, 429, { 'retry-after': String(Math.ceil(decision.retryAfterMs / 1000)) });
+}
+
+/** HTTP status for each cancel answer. `failed` + `retrying` is 202: the work goes on. */
+function cancelHttpStatus(response: CancelResponse): JsonStatus {
+  switch (response.outcome) {
+    case 'cancelled':
+    case 'already-terminal':
+      return 200;
+    case 'not-found':
+      return 404;
+    case 'rejected':
+      return 403;
+    case 'failed':
+      return response.retrying ? 202 : 502;
+  }
+}
+
+function cancelResponseOf(settlement: CancelSettlement): CancelResponse {
+  return {
+    outcome: settlement.outcome,
+    ...(settlement.status ? { status: settlement.status } : {}),
+    ...(settlement.statusDetails ? { statusDetails: settlement.statusDetails } : {}),
+    ...(settlement.error ? { error: settlement.error } : {}),
+  };
+}
+
+/** Resolves with the promise's value, or undefined once `ms` have passed; clears its timer. */
+async function within<T>(promise: Promise<T>, ms: number, onTimeout: () => void): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => {
+      onTimeout();
+      resolve(undefined);
+    }, ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function createRelay(options: RelayOptions): RelayApp {
+  const config: ResolvedRelayOptions = resolveRelayOptions(options);
+  const client = new ProviderClient({
+    credentials: config.provider,
+    requestTimeoutMs: config.providerTimeoutMs,
+    ...(config.fetch ? { fetch: config.fetch } : {}),
+  });
+  const cancels = new CancelService({ client, backoff: config.backoff, maxRetryWindowMs: config.maxRetryWindowMs });
+  const ipLimiter = config.rateLimit ? createRateLimiter(config.rateLimit.perClientIp) : UNLIMITED;
+  const sessionLimiter = config.rateLimit ? createRateLimiter(config.rateLimit.perSession) : UNLIMITED;
+  const receiveWebhook = config.webhookSecret
+    ? createWebhookReceiver({
+        secret: config.webhookSecret,
+        toleranceMs: config.webhookToleranceMs,
+        ...(config.onStatusChange ? { onStatusChange: config.onStatusChange } : {}),
+        onHandlerError: (error, event) =>
+          config.log({
+            type: 'bank-pay.webhook',
+            time: new Date().toISOString(),
+            sessionId: event.sessionId,
+            status: event.status,
+            outcome: 'handler-failed',
+            error: error instanceof Error ? error.message : String(error),
+          }),
+      })
+    : undefined;
+
+  const isAllowedOrigin = (origin: string | undefined) => origin === undefined || config.allowedOrigins.has(origin);
+
+  /** Keeps background work alive on runtimes that stop after the answer (Workers, Vercel). */
+  function keepAlive(c: Context, promise: Promise<unknown>): void {
+    if (config.waitUntil) return config.waitUntil(promise);
+    try {
+      c.executionCtx.waitUntil(promise);
+    } catch {
+      // No execution context (Node, Bun, Deno): the process outlives the answer anyway.
+    }
+  }
+
+  const limitByClientIp = (refusal: object) => async (c: Context, next: () => Promise<void>) => {
+    const ip = clientIpOf(c, config);
+    const decision = ip === undefined ? ({ allowed: true } as const) : ipLimiter.take(ip);
+    if (!decision.allowed) return tooManyRequests(c, decision, refusal);
+    await next();
+  };
+
+  const app = new Hono();
+  const base = config.basePath;
+  const corsForPages = cors({
+    origin: (origin) => (config.allowedOrigins.has(origin) ? origin : null),
+    allowMethods: ['GET', 'POST'],
+    allowHeaders: ['Content-Type'],
+    maxAge: 600,
+  });
+  app.use(`${base}/cancel`, corsForPages);
+  app.use(`${base}/sessions/*`, corsForPages);
+
+  app.post(
+    `${base}/cancel`,
+    limitByClientIp({ outcome: 'rejected', error: 'too many requests' } satisfies CancelResponse),
+    bodyLimit({
+      maxSize: MAX_CANCEL_BODY_BYTES,
+      onError: (c) => json(c, { outcome: 'rejected', error: `body is larger than ${MAX_CANCEL_BODY_BYTES} bytes` }, 413),
+    }),
+    async (c) => {
+      const receivedAt = Date.now();
+      const origin = c.req.header('origin');
+      let text: string;
+      try {
+        text = await c.req.text();
+      } catch {
+        return json(c, { outcome: 'rejected', error: 'the body could not be read' }, 400);
+      }
+      const parsed = parseCancelRequest(text, c.req.header('content-type'));
+      if (!parsed.ok) {
+        return json(c, { outcome: 'rejected', error: parsed.message }, parsed.code === 'unsupported-media-type' ? 415 : 400);
+      }
+      const request: CancelRequest = parsed.value;
+      if (request.phase !== 'confirm') {
+        return json(
+          c,
+          { outcome: 'rejected', error: `phase "${request.phase}" is not enabled on this relay; send phase "confirm" or none` },
+          400,
+        );
+      }
+
+      const audit = (record: Omit<CancelAuditRecord, 'sessionId' | 'reason' | 'origin' | 'latencyMs'>) =>
+        config.log(
+          cancelAuditLine(
+            { ...record, sessionId: request.sessionId, reason: request.reason, origin, latencyMs: Date.now() - receivedAt },
+            new Date(),
+          ),
+        );
+      const reject = (status: 403 | 429, auditError: string, answerError: string, decision?: RateDecision) => {
+        audit({ outcome: 'rejected', attempts: 0, error: auditError });
+        const body: CancelResponse = { outcome: 'rejected', error: answerError };
+        return decision && !decision.allowed ? tooManyRequests(c, decision, body) : json(c, body, status);
+      };
+
+      if (!isAllowedOrigin(origin)) return reject(403, 'origin not allowed', 'origin not allowed');
+      const verification = await verifyCancelToken(request.token, request.sessionId, config.tokenKeys);
+      // The precise reason goes to the audit log only: the caller learns nothing about keys.
+      if (!verification.ok) return reject(403, verification.reason, 'invalid or expired cancel token');
+      // Counted only for verified requests, so forged floods cannot lock a real session out.
+      const decision = sessionLimiter.take(`cancel:${request.sessionId.toLowerCase()}`);
+      if (!decision.allowed) return reject(429, 'too many requests for this session', 'too many requests', decision);
+
+      const { settlement, joined } = cancels.cancel(request.sessionId, verification.expiresAt);
+      let answeredBeforeOutcome = false;
+      keepAlive(
+        c,
+        settlement.then((result) =>
+          audit({
+            outcome: result.outcome,
+            referenceId: result.referenceId,
+            status: result.status,
+            statusDetails: result.statusDetails,
+            attempts: result.attempts,
+            error: result.error,
+            answeredBeforeOutcome,
+            deduplicated: joined,
+            abandoned: result.abandoned ?? false,
+          }),
+        ),
+      );
+      const result = await within(settlement, config.answerWithinMs, () => (answeredBeforeOutcome = true));
+      const response: CancelResponse = result
+        ? cancelResponseOf(result)
+        : { outcome: 'failed', retrying: true, error: 'the provider has not answered yet; the relay keeps retrying' };
+      return json(c, response, cancelHttpStatus(response));
+    },
+  );
+
+  app.get(`${base}/sessions/:id/status`, limitByClientIp({ error: 'too many requests' }), async (c) => {
+    const sessionId = c.req.param('id');
+    const token = c.req.query('token');
+    if (!isAllowedOrigin(c.req.header('origin'))) return json(c, { error: 'origin not allowed' }, 403);
+    if (!isSessionId(sessionId)) return json(c, { error: 'session id must be a UUID' }, 400);
+    if (!token) return json(c, { error: 'the token query parameter is required' }, 400);
+    const verification = await verifyCancelToken(token, sessionId, config.tokenKeys);
+    if (!verification.ok) return json(c, { error: 'invalid or expired cancel token' }, 403);
+    const decision = sessionLimiter.take(`status:${sessionId.toLowerCase()}`);
+    if (!decision.allowed) return tooManyRequests(c, decision, { error: 'too many requests' });
+
+    // A status check is only worth a short wait; the element asks again on its next resume.
+    const result = await retryTransient(async () => interpretStatusReply(await client.sessionStatus(sessionId)), {
+      policy: config.backoff,
+      deadline: Date.now() + config.answerWithinMs,
+    });
+    if (!result.ok) {
+      const error = result.error instanceof ProviderError ? result.error.message : 'internal error';
+      return json(c, { error: `could not read the session status: ${error}` }, 502);
+    }
+    if (result.value.kind === 'not-found') return json(c, { error: 'session not found' }, 404);
+    const { status, statusDetails } = result.value.snapshot;
+    const body: StatusResponse = { status, statusDetails };
+    return json(c, body, 200);
+  });
+
+  app.post(
+    `${base}/webhooks`,
+    bodyLimit({
+      maxSize: MAX_WEBHOOK_BODY_BYTES,
+      onError: (c) => json(c, { error: `body is larger than ${MAX_WEBHOOK_BODY_BYTES} bytes` }, 413),
+    }),
+    async (c) => {
+      if (!receiveWebhook) return json(c, { error: 'webhooks are not enabled on this relay' }, 404);
+      let raw: Uint8Array;
+      try {
+        raw = new Uint8Array(await c.req.arrayBuffer());
+      } catch {
+        return json(c, { error: 'the body could not be read' }, 400);
+      }
+      const result = await receiveWebhook(raw, c.req.header(WEBHOOK_SIGNATURE_HEADER));
+      if (result.httpStatus === 400 || result.httpStatus === 401) {
+        config.log({ type: 'bank-pay.webhook', time: new Date().toISOString(), outcome: 'refused', error: result.body.error });
+      }
+      return json(c, result.body, result.httpStatus);
+    },
+  );
+
+  app.onError((error, c) => {
+    // Only a bug gets here; the message is ours (no request data, no secrets).
+    config.log({ type: 'bank-pay.error', time: new Date().toISOString(), error: error.message, path: c.req.path });
+    return json(c, { error: 'internal error' }, 500);
+  });
+
+  return Object.assign(app, {
+    drain: (timeoutMs: number = DEFAULT_DRAIN_TIMEOUT_MS) => cancels.drain(timeoutMs),
+  });
+}

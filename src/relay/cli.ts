@@ -1,0 +1,113 @@
+/** `bank-pay-session relay`: the relay on Node, configured from BPS_* environment variables. */
+
+import { createRelay } from './app.js';
+import { relayOptionsFromEnv, RELAY_ENV } from './env.js';
+import { RelayConfigError } from './options.js';
+import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT, serveRelay } from './node.js';
+
+const USAGE = `Usage: bank-pay-session relay [--port <number>] [--host <address>]
+
+Runs the merchant relay: POST /bank-pay/cancel, GET /bank-pay/sessions/{id}/status,
+POST /bank-pay/webhooks. On SIGTERM it stops accepting requests and finishes cancels still
+being retried (at most 10 s) before exiting.
+
+Options:
+  --port <number>    port to listen on (default ${DEFAULT_RELAY_PORT}; 0 picks a free port)
+  --host <address>   interface to listen on (default ${DEFAULT_RELAY_HOST})
+  -h, --help         show this help
+
+Environment (required unless marked optional):
+  ${RELAY_ENV.providerUrl}      provider base URL (https; http only for localhost)
+  ${RELAY_ENV.clientId}         provider API client id
+  ${RELAY_ENV.clientSecret}     provider API client secret
+  ${RELAY_ENV.tokenKeys}        comma-separated cancel-token keys, 32+ random bytes each;
+                        the first signs, all verify (add a new key first to rotate)
+  ${RELAY_ENV.allowedOrigins}   comma-separated checkout page origins, e.g. https://shop.example
+  ${RELAY_ENV.webhookSecret}    optional: provider webhook secret (enables /bank-pay/webhooks)
+  ${RELAY_ENV.basePath}         optional: route prefix (default /bank-pay)
+  ${RELAY_ENV.clientIpHeader}   optional: header with the client IP behind your proxy
+                        (e.g. x-forwarded-for, cf-connecting-ip)`;
+
+interface CliArgs {
+  readonly help: boolean;
+  readonly port: number;
+  readonly host: string;
+}
+
+/** Parses the relay's arguments; throws an Error whose message is meant for the user. */
+export function parseRelayArgs(args: readonly string[]): CliArgs {
+  let help = false;
+  let port = DEFAULT_RELAY_PORT;
+  let host = DEFAULT_RELAY_HOST;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => {
+      const next = inline ?? args[++i];
+      if (next === undefined || next === '') throw new Error(`${name} needs a value`);
+      return next;
+    };
+    switch (name) {
+      case '-h':
+      case '--help':
+        help = true;
+        break;
+      case '--port': {
+        const text = value();
+        port = Number(text);
+        if (!/^\d+$/.test(text) || port > 65_535) throw new Error(`--port must be a number from 0 to 65535, got "${text}"`);
+        break;
+      }
+      case '--host':
+        host = value();
+        break;
+      default:
+        throw new Error(`unknown option "${arg}"`);
+    }
+  }
+  return { help, port, host };
+}
+
+export async function runRelayCli(args: string[]): Promise<void> {
+  let parsed: CliArgs;
+  try {
+    parsed = parseRelayArgs(args);
+  } catch (error) {
+    console.error(`bank-pay-session relay: ${(error as Error).message}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (parsed.help) {
+    console.log(USAGE);
+    return;
+  }
+
+  let app;
+  let options;
+  try {
+    options = relayOptionsFromEnv(process.env);
+    app = createRelay(options);
+  } catch (error) {
+    if (!(error instanceof RelayConfigError)) throw error;
+    console.error(`bank-pay-session relay: refusing to start.\n${error.message}\n\nRun "bank-pay-session relay --help" for the settings.`);
+    process.exitCode = 1;
+    return;
+  }
+
+  try {
+    const served = await serveRelay(app, { port: parsed.port, host: parsed.host, handleSignals: true });
+    const base = options.basePath ?? '/bank-pay';
+    console.log(
+      `bank-pay-session relay listening on ${served.url}${base} (provider ${new URL(options.provider.url).origin}, ` +
+        `${options.tokenKeys.length} token key(s), webhooks ${options.webhookSecret ? 'on' : 'off'})`,
+    );
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    console.error(
+      code === 'EADDRINUSE'
+        ? `bank-pay-session relay: port ${parsed.port} is already in use; choose another with --port.`
+        : `bank-pay-session relay: could not listen: ${(error as Error).message}`,
+    );
+    process.exitCode = 1;
+  }
+}
