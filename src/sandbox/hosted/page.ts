@@ -154,6 +154,7 @@ ${session.guarantee ? `<p>${s('guaranteeOffered')}</p>` : ''}
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>${s('title')} – ${s('brand')}</title>
 <style nonce="${input.nonce}">${STYLE}</style>
 </head>
