@@ -33,6 +33,8 @@ export function parseRetryAfterMs(header: string | null | undefined, now: number
   if (!header) return undefined;
   const text = header.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // An HTTP date always names a day or month; this keeps Date.parse from reading "-1" as a year.
+  if (!/[A-Za-z]/.test(text)) return undefined;
   const date = Date.parse(text);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
