@@ -5,6 +5,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../src/sandbox/index.js';
 import { createRelay, createSession, type CreatedSession, type RelayApp, type RelayOptions } from '../../src/relay/index.js';
 import { serveRelay, type ServedRelay } from '../../src/relay/node.js';
@@ -58,14 +59,29 @@ export interface Harness {
 export interface HarnessOptions {
   readonly relay?: Partial<RelayOptions>;
   readonly sandbox?: StartSandboxOptions;
+  /** Have the sandbox deliver its webhooks to this relay (the relay's port is chosen first). */
+  readonly deliverWebhooks?: boolean;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen({ port: 0, host: '127.0.0.1' }, () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const relayPort = options.deliverWebhooks ? await freePort() : 0;
   const sandbox = await startSandbox({
     port: 0,
     clients: [CLIENT],
     webhookSecret: WEBHOOK_SECRET,
     allowedOrigins: [SHOP_ORIGIN],
+    ...(options.deliverWebhooks ? { webhookUrl: `http://127.0.0.1:${relayPort}/bank-pay/webhooks` } : {}),
     ...options.sandbox,
   });
   const tokenKeys = options.relay?.tokenKeys ?? [randomKey()];
@@ -90,7 +106,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   let served: ServedRelay;
   try {
-    served = await serveRelay(relay, { port: 0, host: '127.0.0.1', drainTimeoutMs: 3000 });
+    served = await serveRelay(relay, { port: relayPort, host: '127.0.0.1', drainTimeoutMs: 3000 });
   } catch (error) {
     await sandbox.close();
     throw error;
@@ -136,7 +152,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const headers: Record<string, string> = {};
       if (contentType !== null) headers['content-type'] = contentType;
       if (origin !== null) headers.origin = origin;
-      return fetch(`${served.url}${path}`, { method: 'POST', headers, body });
+      // A string body would get fetch's own text/plain content type; bytes get none.
+      const payload = contentType === null ? new TextEncoder().encode(body) : body;
+      return fetch(`${served.url}${path}`, { method: 'POST', headers, body: payload });
     },
     async cancel(session, { origin = SHOP_ORIGIN, token = session.cancelToken, reason = 'close-button' } = {}) {
       const response = await harness.post(JSON.stringify({ sessionId: session.sessionId, token, reason }), { origin });
