@@ -13,13 +13,33 @@ export function mediaTypeOf(contentType: string | null | undefined): string {
   return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
+/**
+ * Past the cap the rest of the body is still read and thrown away, up to this much, so the
+ * client gets its 413 instead of a connection reset mid-upload. Beyond it the read stops.
+ */
+const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
+
 function tooLarge(limit: number, instance: string): Read<never> {
   return { ok: false, response: problemResponse(413, `the request body is larger than ${limit} bytes`, { instance }) };
 }
 
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, alreadyRead: number): Promise<void> {
+  let size = alreadyRead;
+  try {
+    while (size <= DRAIN_LIMIT_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      size += value.byteLength;
+    }
+    await reader.cancel();
+  } catch {
+    // The client went away: nothing to drain.
+  }
+}
+
 export async function readBodyText(request: Request, limit: number, instance: string): Promise<Read<string>> {
   const declared = Number(request.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) return tooLarge(limit, instance);
+  if (Number.isFinite(declared) && declared > DRAIN_LIMIT_BYTES) return tooLarge(limit, instance);
   if (!request.body) return { ok: true, value: '' };
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -29,7 +49,7 @@ export async function readBodyText(request: Request, limit: number, instance: st
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel().catch(() => undefined);
+      await drain(reader, size);
       return tooLarge(limit, instance);
     }
     chunks.push(value);

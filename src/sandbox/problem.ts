@@ -54,11 +54,12 @@ export interface FieldError {
 
 /** 400 naming the first bad field in `detail` and every one in `errors`, as ASP.NET's ValidationProblemDetails does. */
 export function validationProblem(errors: readonly FieldError[], instance: string): Response {
-  const grouped: Record<string, string[]> = {};
-  for (const { field, message } of errors) (grouped[field] ??= []).push(message);
+  // A Map, not an object literal: a field named `__proto__` must stay an ordinary key.
+  const grouped = new Map<string, string[]>();
+  for (const { field, message } of errors) grouped.set(field, [...(grouped.get(field) ?? []), message]);
   const first = errors[0];
   const detail = first ? `${first.field}: ${first.message}` : 'the request is invalid';
-  return problemResponse(400, detail, { instance, extensions: { errors: grouped } });
+  return problemResponse(400, detail, { instance, extensions: { errors: Object.fromEntries(grouped) } });
 }
 
 export function methodNotAllowed(allowed: readonly string[], instance: string): Response {
