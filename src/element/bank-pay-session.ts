@@ -1,0 +1,314 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { keyed } from 'lit/directives/keyed.js';
+import type { CancelReason } from '../protocol/cancel-request.js';
+import { parseHostedMessage } from '../protocol/hosted-message.js';
+import { stepMeaning } from '../protocol/steps.js';
+import { styles } from './bank-pay-session.styles.js';
+import { cancelOnAllows, DEFAULT_CANCEL_ON } from './cancel-on.js';
+import { expiryDelay, parseExpiresAt } from './clock.js';
+import { deliverCancel, type CancelResult } from './delivery.js';
+import {
+  BpsCancelEvent,
+  BpsCloseRequestEvent,
+  BpsExitEvent,
+  BpsReadyEvent,
+  BpsRestartEvent,
+  BpsStateChangeEvent,
+  BpsStepEvent,
+} from './events.js';
+import { frameSource } from './src-policy.js';
+import { isLive, transition, type ElementState, type MachineInput } from './state-machine.js';
+import { fetchSessionStatus } from './status-check.js';
+import { pickLang, STRINGS } from './strings.js';
+
+/**
+ * Page-level events the element listens to while connected (`beforeunload` only while live).
+ * Caught on window in the capture phase, which also sees events fired at the document that
+ * do not bubble (`resume`).
+ */
+const PAGE_EVENTS = ['message', 'pagehide', 'pageshow', 'visibilitychange', 'resume'] as const;
+
+/**
+ * Embeds a hosted pay-by-bank session, cancels it once when the shopper abandons it, and shows
+ * the timed-out state without waiting for the hosted page to notice.
+ *
+ * @summary A hosted bank-payment session that cancels itself when abandoned.
+ *
+ * @attr src - URL of the hosted flow; `https:` (or `http:` on localhost / 127.0.0.1).
+ * @attr session-id - The provider session id.
+ * @attr cancel-url - The relay's cancel endpoint, e.g. `/bank-pay/cancel`.
+ * @attr cancel-token - The cancel token minted by the merchant backend for this session.
+ * @attr status-url - The relay's status endpoint for this session (re-checked on resume).
+ * @attr expires-at - When the session expires: ISO 8601 or epoch milliseconds.
+ * @attr cancel-on - Space-separated signals that cancel: `close flow-close removal unload bfcache` (default), plus opt-in `hidden`.
+ * @attr hidden-delay - Milliseconds a tab must stay hidden before the opt-in `hidden` cancel (default 300000).
+ * @attr lang - `en` or `fr` (`fr-CA` works); defaults to the closest `lang` attribute, then the document's.
+ * @attr state - Reflected, read-only: loading, active, completed, failed, cancelling, cancelled, expired, error.
+ *
+ * @event bps-ready - The hosted flow is showing. `BpsReadyEvent`.
+ * @event bps-step - Each step the hosted flow posts: `step`, `meaning`, `data`. `BpsStepEvent`.
+ * @event bps-close-request - The close button was pressed; cancelable (veto with `preventDefault()`). `BpsCloseRequestEvent`.
+ * @event bps-cancel - The cancel's outcome: `reason`, `outcome`, `result`. `BpsCancelEvent`.
+ * @event bps-exit - Once per session, with `reason`: completed, failed, closed, navigated, unloaded, expired, error. `BpsExitEvent`.
+ * @event bps-restart - The shopper pressed "start again"; carries the old `sessionId`. `BpsRestartEvent`.
+ * @event bps-state-change - The state changed: `state`, `previous`. `BpsStateChangeEvent`.
+ *
+ * @csspart frame - The iframe showing the hosted flow.
+ * @csspart close-button - The button that closes (and cancels) the session.
+ * @csspart message - The box shown instead of the frame once the session is over.
+ * @csspart heading - The message's heading (focused when the shopper was in the element).
+ * @csspart restart-button - The "start again" button.
+ *
+ * @cssprop [--bps-frame-height=600px] - Height of the frame.
+ * @cssprop [--bps-message-min-height=auto] - Minimum height of the message box (e.g. the frame's height, so the page does not jump).
+ * @cssprop [--bps-accent=#1a56db] - Background of the "start again" button.
+ * @cssprop [--bps-accent-text=#fff] - Text color of the "start again" button.
+ */
+export class BankPaySession extends LitElement {
+  static override styles = styles;
+
+  static override properties = {
+    src: {},
+    sessionId: { attribute: 'session-id' },
+    cancelUrl: { attribute: 'cancel-url' },
+    cancelToken: { attribute: 'cancel-token' },
+    statusUrl: { attribute: 'status-url' },
+    expiresAt: { attribute: 'expires-at' },
+    cancelOn: { attribute: 'cancel-on' },
+    hiddenDelay: { attribute: 'hidden-delay', type: Number },
+    // Declared so a change re-renders the text; reflected so `el.lang = 'fr'` still sets the
+    // attribute that the native `lang` (and the closest-[lang] lookup) read.
+    lang: { reflect: true },
+  };
+
+  /** URL of the hosted flow. */
+  declare src: string;
+  /** The provider session id. */
+  declare sessionId: string;
+  /** The relay's cancel endpoint. */
+  declare cancelUrl: string;
+  /** The cancel token for this session. */
+  declare cancelToken: string;
+  /** The relay's status endpoint for this session. */
+  declare statusUrl: string;
+  /** When the session expires: ISO 8601 string or epoch milliseconds. */
+  declare expiresAt: string | number | undefined;
+  /** Space-separated signals that cancel. */
+  declare cancelOn: string;
+  /** Milliseconds a tab must stay hidden before the opt-in `hidden` cancel. */
+  declare hiddenDelay: number;
+
+  #state: ElementState = 'loading';
+  /** Bumped for every new session, so late answers about an old session change nothing. */
+  #generation = 0;
+  #frameUrl: URL | undefined;
+  #cancelling: Promise<CancelResult> | undefined;
+  #expiryTimer: ReturnType<typeof setTimeout> | undefined;
+  #hiddenTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor() {
+    super();
+    this.src = '';
+    this.sessionId = '';
+    this.cancelUrl = '';
+    this.cancelToken = '';
+    this.statusUrl = '';
+    this.cancelOn = DEFAULT_CANCEL_ON;
+    this.hiddenDelay = 300_000;
+  }
+
+  /** The current state (also reflected as the `state` attribute for styling). */
+  get state(): ElementState {
+    return this.#state;
+  }
+
+  /**
+   * Cancels the session: sends its one cancel request and shows the timed-out state.
+   * Safe to call any number of times: every call gets the same outcome of the same request.
+   * Resolves with `outcome: 'skipped'` when the session was already over and nothing was sent.
+   */
+  async cancel(reason: CancelReason = 'api'): Promise<CancelResult> {
+    this.#apply({ type: 'abandon', reason });
+    return this.#cancelling ?? { outcome: 'skipped', reason };
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#listen('addEventListener');
+    if (this.hasUpdated) this.#refresh();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#listen('removeEventListener');
+    clearTimeout(this.#expiryTimer);
+    clearTimeout(this.#hiddenTimer);
+    // A DOM move re-inserts the element within the same task: only a lasting removal is abandonment.
+    setTimeout(() => this.isConnected || this.#abandon('spa-navigation'));
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('src') || changed.has('sessionId')) this.#start();
+    else if (changed.has('expiresAt')) this.#checkExpiry();
+    if (changed.has('cancelOn')) this.#syncBeforeUnload();
+  }
+
+  protected override render(): TemplateResult {
+    const text = STRINGS[pickLang(this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang)];
+    switch (this.#state) {
+      case 'loading':
+      case 'active':
+        return html`${cancelOnAllows(this.cancelOn, 'close-button')
+          ? html`<button part="close-button" @click=${this.#onCloseClick}>${text.close}</button>`
+          : nothing}${this.#frameUrl
+          ? keyed(
+              this.#generation,
+              html`<iframe part="frame" title=${text.frame} src=${this.#frameUrl.href} @load=${this.#onFrameLoad}></iframe>`,
+            )
+          : nothing}`;
+      case 'completed':
+        return this.#message(text.completed);
+      case 'failed':
+        return this.#message(text.failed, '', text.restart);
+      case 'error':
+        return this.#message(text.error);
+      default: // cancelling, cancelled, expired: the timed-out state, at once, whatever the relay answers
+        return this.#message(text.ended, text.noPayment, text.restart);
+    }
+  }
+
+  /** What replaces the frame once the session is over: an alert, so it is announced at once. */
+  #message(title: string, body = '', restart = ''): TemplateResult {
+    return html`<div part="message" role="alert"><h2 part="heading" tabindex="-1">${title}</h2>${body
+      ? html`<p>${body}</p>`
+      : nothing}${restart ? html`<button part="restart-button" @click=${this.#onRestart}>${restart}</button>` : nothing}</div>`;
+  }
+
+  /** Begins a new session from the current attributes. */
+  #start(): void {
+    this.#generation++;
+    this.#cancelling = undefined;
+    this.#frameUrl = this.src ? frameSource(this.src, document.baseURI) : undefined;
+    const valid = !this.src || this.#frameUrl !== undefined;
+    this.#apply({ type: 'start', valid });
+    this.#refresh();
+  }
+
+  /** Feeds the state machine and carries out what it decides. */
+  #apply(input: MachineInput): void {
+    const next = transition(this.#state, input);
+    if (!next) return;
+    const previous = this.#state;
+    const sessionId = this.sessionId;
+    this.#state = next.state;
+    this.setAttribute('state', next.state);
+    // The shopper was in the frame or on a button that is going away: keep their focus in the
+    // element, on the heading of what replaces it.
+    if (this.shadowRoot?.activeElement) void this.updateComplete.then(() => this.renderRoot.querySelector('h2')?.focus());
+    // Sent before any event handler runs, so a handler calling cancel() gets this same request.
+    if (next.cancel) this.#cancelling = this.#send(next.cancel);
+    this.#syncBeforeUnload();
+    this.requestUpdate();
+    if (previous !== next.state) this.dispatchEvent(new BpsStateChangeEvent(sessionId, next.state, previous));
+    if (previous === 'loading' && next.state === 'active') this.dispatchEvent(new BpsReadyEvent(sessionId));
+    if (next.exit) this.dispatchEvent(new BpsExitEvent(sessionId, next.exit));
+  }
+
+  #send(reason: CancelReason): Promise<CancelResult> {
+    const { cancelUrl: url, sessionId, cancelToken: token } = this;
+    const generation = this.#generation;
+    return deliverCancel({ url, sessionId, token }, reason).then((result) => {
+      if (generation === this.#generation) this.#apply({ type: 'settled' });
+      this.dispatchEvent(new BpsCancelEvent(sessionId, result));
+      return result;
+    });
+  }
+
+  /** An abandonment signal: cancels only when `cancel-on` lists it. */
+  #abandon(reason: CancelReason): void {
+    if (cancelOnAllows(this.cancelOn, reason)) void this.cancel(reason);
+  }
+
+  #listen(method: 'addEventListener' | 'removeEventListener'): void {
+    for (const type of PAGE_EVENTS) window[method](type, this.#onPageEvent, true);
+    this.#syncBeforeUnload();
+  }
+
+  /** `beforeunload` is attached only while a session is live, where it can matter. */
+  #syncBeforeUnload(): void {
+    const wanted = this.isConnected && isLive(this.#state) && cancelOnAllows(this.cancelOn, 'page-unload');
+    window[wanted ? 'addEventListener' : 'removeEventListener']('beforeunload', this.#onPageEvent);
+  }
+
+  /** Timers cannot be trusted after the page was hidden or frozen: recompute from the wall clock. */
+  #refresh(): void {
+    clearTimeout(this.#hiddenTimer);
+    this.#checkExpiry();
+    if (this.statusUrl && isLive(this.#state)) void this.#checkStatus();
+  }
+
+  #checkExpiry = (): void => {
+    clearTimeout(this.#expiryTimer);
+    const expiresAt = parseExpiresAt(this.expiresAt);
+    if (expiresAt === undefined || !isLive(this.#state) || !this.isConnected) return;
+    const delay = expiryDelay(expiresAt, Date.now());
+    if (delay === 0) this.#apply({ type: 'expire' });
+    else this.#expiryTimer = setTimeout(this.#checkExpiry, delay);
+  };
+
+  async #checkStatus(): Promise<void> {
+    const generation = this.#generation;
+    const status = await fetchSessionStatus(this.statusUrl);
+    if (status && generation === this.#generation && this.isConnected) this.#apply({ type: 'status', status });
+  }
+
+  #onPageEvent = (event: Event): void => {
+    switch (event.type) {
+      case 'message':
+        return this.#onMessage(event as MessageEvent);
+      case 'pagehide':
+        return this.#abandon((event as PageTransitionEvent).persisted ? 'bfcache' : 'page-unload');
+      case 'beforeunload': {
+        // An earlier handler asked for a "leave this page?" prompt: the shopper may stay,
+        // so leave the cancel to pagehide.
+        const returnValue: unknown = (event as BeforeUnloadEvent).returnValue;
+        if (!event.defaultPrevented && !(typeof returnValue === 'string' && returnValue)) this.#abandon('page-unload');
+        return;
+      }
+      case 'visibilitychange':
+        return document.visibilityState === 'hidden' ? this.#onHidden() : this.#refresh();
+      default: // pageshow, resume
+        return this.#refresh();
+    }
+  };
+
+  /** Opt-in only: a hidden tab may be the shopper approving the payment in their bank's app. */
+  #onHidden(): void {
+    clearTimeout(this.#hiddenTimer);
+    if (isLive(this.#state) && cancelOnAllows(this.cancelOn, 'tab-hidden')) {
+      this.#hiddenTimer = setTimeout(() => this.#abandon('tab-hidden'), this.hiddenDelay);
+    }
+  }
+
+  /** Only the hosted flow's own frame, from the exact origin of `src`, is listened to. */
+  #onMessage(event: MessageEvent): void {
+    const frame = this.renderRoot.querySelector('iframe')?.contentWindow;
+    if (!frame || event.source !== frame || event.origin !== this.#frameUrl?.origin) return;
+    const message = parseHostedMessage(event.data);
+    if (!message) return;
+    const meaning = stepMeaning(message.step);
+    this.dispatchEvent(new BpsStepEvent(this.sessionId, message.step, meaning, message.detail));
+    if (meaning === 'closed') this.#abandon('flow-close');
+    this.#apply({ type: 'step', meaning });
+  }
+
+  #onFrameLoad = (): void => this.#apply({ type: 'ready' });
+
+  #onCloseClick = (): void => {
+    if (this.dispatchEvent(new BpsCloseRequestEvent(this.sessionId))) void this.cancel('close-button');
+  };
+
+  #onRestart = (): void => {
+    this.dispatchEvent(new BpsRestartEvent(this.sessionId));
+  };
+}
