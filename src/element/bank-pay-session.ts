@@ -269,8 +269,9 @@ export class BankPaySession extends LitElement {
       case 'pagehide':
         return this.#abandon((event as PageTransitionEvent).persisted ? 'bfcache' : 'page-unload');
       case 'beforeunload': {
-        // An earlier handler asked for a "leave this page?" prompt: the shopper may stay,
-        // so leave the cancel to pagehide.
+        // A handler that ran before this one asked for a "leave this page?" prompt: the
+        // shopper may stay, so leave the cancel to pagehide. (Handlers added later run later
+        // and cannot be seen; the two-phase intent/confirm delivery is the way out of that.)
         const returnValue: unknown = (event as BeforeUnloadEvent).returnValue;
         if (!event.defaultPrevented && !(typeof returnValue === 'string' && returnValue)) this.#abandon('page-unload');
         return;

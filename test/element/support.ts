@@ -1,0 +1,147 @@
+// Helpers shared by the element's browser tests: the hosted-flow stand-in on either loopback
+// origin, and the cancel recorder that shows what really reached the wire.
+import { aTimeout, fixture, html, waitUntil } from '@open-wc/testing';
+import '../../src/element/define.js';
+import type { BankPaySession } from '../../src/element/index.js';
+
+export interface RecordedRequest {
+  readonly contentType: string;
+  readonly text: string;
+  readonly body: Record<string, unknown> | undefined;
+  readonly sessionId: string | undefined;
+  readonly origin: string | null;
+  readonly secFetchMode: string | null;
+}
+
+const port = location.port;
+/** The test page's own origin. */
+export const PAGE_ORIGIN = location.origin;
+/** The same server under its other loopback name: a different origin for the browser. */
+export const OTHER_ORIGIN = location.hostname === 'localhost' ? `http://127.0.0.1:${port}` : `http://localhost:${port}`;
+
+const FLOW_PATH = '/test/element/fixtures/hosted-flow.html';
+
+export function hostedFlowUrl(origin = OTHER_ORIGIN, post?: unknown): string {
+  const url = new URL(FLOW_PATH, origin);
+  if (post !== undefined) url.searchParams.set('post', JSON.stringify(post));
+  return url.href;
+}
+
+export function newSessionId(): string {
+  return crypto.randomUUID();
+}
+
+export const CANCEL_TOKEN = 'v1.test-cancel-token';
+
+export async function recorded(sessionId: string): Promise<RecordedRequest[]> {
+  const response = await fetch(`/__recorder/requests?sessionId=${encodeURIComponent(sessionId)}`, { cache: 'no-store' });
+  return (await response.json()) as RecordedRequest[];
+}
+
+/** Waits until `count` cancel requests for the session reached the recorder. */
+export async function arrived(sessionId: string, count = 1): Promise<RecordedRequest[]> {
+  await waitUntil(async () => (await recorded(sessionId)).length >= count, `${count} cancel request(s) to arrive`, {
+    timeout: 4000,
+  });
+  return recorded(sessionId);
+}
+
+/**
+ * Time for a request that was wrongly sent to land before asserting that none did. Tests that
+ * can, also send a real cancel afterwards and check it is the only one that arrived.
+ */
+export function settle(): Promise<void> {
+  return aTimeout(300);
+}
+
+export async function setProviderStatus(sessionId: string, status: string, statusDetails: string): Promise<void> {
+  await fetch(`/__recorder/status/${sessionId}`, { method: 'PUT', body: JSON.stringify({ status, statusDetails }) });
+}
+
+export interface MountOptions {
+  readonly sessionId?: string;
+  readonly src?: string;
+  readonly cancelUrl?: string;
+  readonly statusUrl?: string;
+  readonly expiresAt?: string;
+  readonly cancelOn?: string;
+  readonly lang?: string;
+  readonly hiddenDelay?: number;
+  /** Wait for the frame to load (state active); default true. */
+  readonly active?: boolean;
+}
+
+/** Mounts an element for a fresh session on the hosted-flow stand-in. */
+export async function mount(options: MountOptions = {}): Promise<BankPaySession> {
+  const sessionId = options.sessionId ?? newSessionId();
+  const el = await fixture<BankPaySession>(html`<bank-pay-session
+    src=${options.src ?? hostedFlowUrl()}
+    session-id=${sessionId}
+    cancel-url=${options.cancelUrl ?? '/__recorder/cancel'}
+    cancel-token=${CANCEL_TOKEN}
+  ></bank-pay-session>`);
+  if (options.statusUrl !== undefined) el.statusUrl = options.statusUrl;
+  if (options.expiresAt !== undefined) el.expiresAt = options.expiresAt;
+  if (options.cancelOn !== undefined) el.cancelOn = options.cancelOn;
+  if (options.lang !== undefined) el.lang = options.lang;
+  if (options.hiddenDelay !== undefined) el.hiddenDelay = options.hiddenDelay;
+  await el.updateComplete;
+  if (options.active ?? true) await waitUntil(() => el.state === 'active', 'the hosted flow to load', { timeout: 4000 });
+  return el;
+}
+
+export function frameOf(el: BankPaySession): HTMLIFrameElement | null {
+  return el.shadowRoot!.querySelector('iframe');
+}
+
+export function part(el: BankPaySession, name: string): HTMLElement | null {
+  return el.shadowRoot!.querySelector(`[part~="${name}"]`);
+}
+
+/** Makes the hosted flow stand-in post `data` to the page, as the provider's app would. */
+export function postFromFlow(el: BankPaySession, data: unknown): void {
+  const frame = frameOf(el);
+  if (!frame?.contentWindow) throw new Error('no hosted-flow frame');
+  frame.contentWindow.postMessage({ cmd: 'post', data }, '*');
+}
+
+/** Resolves when the page itself receives a message for which `match` is true. */
+export function pageReceives(match: (event: MessageEvent) => boolean): Promise<MessageEvent> {
+  return new Promise((resolve) => {
+    const listener = (event: MessageEvent) => {
+      if (!match(event)) return;
+      removeEventListener('message', listener);
+      resolve(event);
+    };
+    addEventListener('message', listener);
+  });
+}
+
+/** Records every event of these types from the element, in order. */
+export function collect<K extends keyof HTMLElementEventMap>(el: HTMLElement, ...types: K[]): Array<HTMLElementEventMap[K]> {
+  const seen: Array<HTMLElementEventMap[K]> = [];
+  for (const type of types) el.addEventListener(type, (event) => seen.push(event));
+  return seen;
+}
+
+/** The page hides, as on a navigation or tab close (persisted: entering the back/forward cache). */
+export function firePagehide(persisted = false): void {
+  dispatchEvent(new PageTransitionEvent('pagehide', { persisted }));
+}
+
+export function firePageshow(persisted = true): void {
+  dispatchEvent(new PageTransitionEvent('pageshow', { persisted }));
+}
+
+/** Pretends the tab became hidden or visible (the test page itself cannot be hidden). */
+export function setVisibility(state: DocumentVisibilityState): void {
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
+  Object.defineProperty(document, 'hidden', { configurable: true, get: () => state === 'hidden' });
+  document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+}
+
+/** Restores the real visibility getters after setVisibility. */
+export function restoreVisibility(): void {
+  delete (document as { visibilityState?: unknown }).visibilityState;
+  delete (document as { hidden?: unknown }).hidden;
+}
