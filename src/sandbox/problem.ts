@@ -28,15 +28,11 @@ export interface ProblemInit {
 
 export function problemBody(status: number, detail: string, init: ProblemInit = {}): ProblemDetails {
   const [title, type] = STATUS_TEXT[status] ?? ['Error', 'about:blank'];
-  // Extensions first: they can never overwrite a standard member.
-  return {
-    ...init.extensions,
-    type,
-    title,
-    status,
-    detail,
-    ...(init.instance === undefined ? {} : { instance: init.instance }),
-  };
+  const body: Record<string, unknown> = { type, title, status, detail };
+  if (init.instance !== undefined) body.instance = init.instance;
+  // Extensions never overwrite a standard member.
+  for (const [key, value] of Object.entries(init.extensions ?? {})) if (!Object.hasOwn(body, key)) body[key] = value;
+  return body as unknown as ProblemDetails;
 }
 
 export function problemResponse(status: number, detail: string, init: ProblemInit = {}): Response {

@@ -5,7 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { parseSandboxArgs, sandboxUsage, SANDBOX_FLAGS } from '../../src/sandbox/cli-args.js';
 import { eventually } from './support.js';
 
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = fileURLToPath(new URL('../../bin/bank-pay-session.js', import.meta.url));
+// The bin runs dist/cli.js when a build exists, which may predate these sources: the tests of
+// the command's behaviour run the TypeScript entry itself, and only --help goes through the bin.
+const sourceEntry = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 
 describe('parseSandboxArgs', () => {
   test('no arguments: defaults', () => {
@@ -75,8 +79,9 @@ describe('parseSandboxArgs', () => {
   });
 });
 
-function run(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function run(args: string[], env: Record<string, string> = {}, through: 'source' | 'bin' = 'source') {
+  const entry = through === 'bin' ? [bin] : ['--import', 'tsx', sourceEntry];
+  const child = spawn(process.execPath, [...entry, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -86,11 +91,13 @@ function run(args: string[], env: Record<string, string> = {}) {
 }
 
 describe('bank-pay-session sandbox (the real command)', () => {
-  test('--help prints the options and exits 0', async () => {
-    const cli = run(['sandbox', '--help']);
-    assert.equal(await cli.exited, 0);
-    assert.match(cli.out(), /Usage: bank-pay-session sandbox/);
-    assert.match(cli.out(), /--port/);
+  test('--help prints the options and exits 0, through the bin and from source', async () => {
+    for (const through of ['bin', 'source'] as const) {
+      const cli = run(['sandbox', '--help'], {}, through);
+      assert.equal(await cli.exited, 0, through);
+      assert.match(cli.out(), /Usage: bank-pay-session sandbox/);
+      assert.match(cli.out(), /--port/);
+    }
   });
 
   test('a bad option exits 2 with the reason', async () => {
