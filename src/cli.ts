@@ -1,5 +1,7 @@
 /** `bank-pay-session <command>`: the package's command line. */
 
+export {};
+
 const USAGE = `Usage: bank-pay-session <command> [options]
 
 Commands:
