@@ -1,9 +1,86 @@
-import { defineConfig } from 'vite';
+import { builtinModules } from 'node:module';
+import { defineConfig, type BuildEnvironmentOptions } from 'vite';
 
 const merchantPort = Number(process.env.BPS_MERCHANT_PORT ?? 8787);
 const demoPort = Number(process.env.BPS_DEMO_PORT ?? 5173);
 
-export default defineConfig({
+/**
+ * The package is built in three passes (`npm run build` runs them in order), because each
+ * needs different externals and a different runtime:
+ *
+ * - `vite build`                    browser library: `.`, `./define`, `./react`, `./vue`.
+ *                                   Lit, React and Vue stay imports so the merchant's bundler
+ *                                   keeps one copy of each; @lit/react is tiny and inlined, so it
+ *                                   is not a dependency merchants have to install.
+ * - `vite build --mode node`        Node entries: `./relay`, `./sandbox` and the bin's cli.js.
+ *                                   Not minified: merchants read these stack traces in their logs.
+ * - `vite build --mode standalone`  one self-contained file, Lit inlined, that registers the
+ *                                   tag: the page without a bundler loads it with one script tag.
+ */
+type BuildTarget = 'browser' | 'node' | 'standalone';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
+
+/** A bare import of `name` or of one of its subpaths (`lit`, `lit/decorators.js`). */
+const packageImport = (name: string): RegExp => new RegExp(`^${name.replace('/', '\\/')}(\\/.*)?$`);
+
+const TARGETS: Record<BuildTarget, { entries: Record<string, string>; external: Array<string | RegExp>; node: boolean }> = {
+  browser: {
+    entries: {
+      index: 'src/element/index.ts',
+      define: 'src/element/define.ts',
+      react: 'src/react/index.ts',
+      vue: 'src/vue/index.ts',
+    },
+    external: ['lit', 'lit-html', 'lit-element', '@lit/reactive-element', 'react', 'react-dom', 'vue'].map(packageImport),
+    node: false,
+  },
+  node: {
+    entries: {
+      relay: 'src/relay/index.ts',
+      sandbox: 'src/sandbox/index.ts',
+      cli: 'src/cli.ts',
+    },
+    external: [...nodeBuiltins, ...['hono', '@hono/node-server'].map(packageImport)],
+    node: true,
+  },
+  standalone: {
+    entries: { 'bank-pay-session.standalone': 'src/element/define.ts' },
+    external: [],
+    node: false,
+  },
+};
+
+function buildTarget(mode: string): BuildTarget {
+  if (mode === 'production' || mode === 'browser') return 'browser';
+  if (mode === 'node' || mode === 'standalone') return mode;
+  throw new Error(`Unknown build mode "${mode}": use the default, --mode node or --mode standalone.`);
+}
+
+function libraryBuild(target: BuildTarget): BuildEnvironmentOptions {
+  const { entries, external, node } = TARGETS[target];
+  return {
+    outDir: 'dist',
+    // The browser pass runs first and starts from an empty dist/; the others add to it.
+    emptyOutDir: target === 'browser',
+    target: node ? 'node20' : 'es2022',
+    sourcemap: false,
+    copyPublicDir: false,
+    lib: { entry: entries, formats: ['es'] },
+    rolldownOptions: {
+      external,
+      ...(node ? { platform: 'node' as const } : {}),
+      output: {
+        entryFileNames: '[name].js',
+        chunkFileNames: 'chunks/[name]-[hash].js',
+        // Library mode does not minify whitespace on its own (Vite 8 / rolldown).
+        minify: !node,
+      },
+    },
+  };
+}
+
+export default defineConfig(({ command, mode }) => ({
   server: {
     port: demoPort,
     strictPort: true,
@@ -12,4 +89,5 @@ export default defineConfig({
       '/merchant': `http://127.0.0.1:${merchantPort}`,
     },
   },
-});
+  ...(command === 'build' ? { build: libraryBuild(buildTarget(mode)) } : {}),
+}));
