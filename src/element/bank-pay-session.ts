@@ -149,7 +149,7 @@ export class BankPaySession extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('src') || changed.has('sessionId')) this.#start();
-    else if (changed.has('expiresAt')) this.#checkExpiry();
+    else if (changed.has('expiresAt') || changed.has('statusUrl')) this.#refresh();
     if (changed.has('cancelOn')) this.#syncBeforeUnload();
   }
 
@@ -202,13 +202,13 @@ export class BankPaySession extends LitElement {
     const sessionId = this.sessionId;
     this.#state = next.state;
     this.setAttribute('state', next.state);
-    // The shopper was in the frame or on a button that is going away: keep their focus in the
-    // element, on the heading of what replaces it.
-    if (this.shadowRoot?.activeElement) void this.updateComplete.then(() => this.renderRoot.querySelector('h2')?.focus());
     // Sent before any event handler runs, so a handler calling cancel() gets this same request.
     if (next.cancel) this.#cancelling = this.#send(next.cancel);
     this.#syncBeforeUnload();
     this.requestUpdate();
+    // The shopper was in the frame or on a button that is going away: keep their focus in the
+    // element, on the heading of what replaces it.
+    if (this.shadowRoot?.activeElement) void this.updateComplete.then(() => this.renderRoot.querySelector('h2')?.focus());
     if (previous !== next.state) this.dispatchEvent(new BpsStateChangeEvent(sessionId, next.state, previous));
     if (previous === 'loading' && next.state === 'active') this.dispatchEvent(new BpsReadyEvent(sessionId));
     if (next.exit) this.dispatchEvent(new BpsExitEvent(sessionId, next.exit));

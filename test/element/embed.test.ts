@@ -45,7 +45,7 @@ describe('embedding the hosted flow', () => {
     document.body.append(el);
     try {
       const event = await ready;
-      expect(event).to.be.instanceOf(Event);
+      expect(event instanceof Event).to.equal(true);
       expect(event.bubbles && event.composed).to.equal(true);
       expect(event.sessionId).to.equal(el.sessionId);
     } finally {
@@ -75,7 +75,7 @@ describe('embedding the hosted flow', () => {
       await el.updateComplete;
       expect(el.state).to.equal('error');
       expect(el.getAttribute('state')).to.equal('error');
-      expect(frameOf(el)).to.equal(null);
+      expect(frameOf(el) === null, 'the frame is gone').to.equal(true);
       expect(part(el, 'message')!.getAttribute('role')).to.equal('alert');
       expect(part(el, 'heading')!.textContent).to.equal('Payment page unavailable');
       el.remove();
@@ -94,7 +94,7 @@ describe('embedding the hosted flow', () => {
     el.src = hostedFlowUrl(OTHER_ORIGIN) + '#second';
     await el.updateComplete;
     expect(states.map((e) => e.state)).to.deep.equal(['loading']);
-    expect(frameOf(el)).to.not.equal(oldFrame);
+    expect(frameOf(el) !== oldFrame, 'a new frame').to.equal(true);
     await waitUntil(() => el.state === 'active');
     // The new session can be cancelled in its turn.
     expect((await el.cancel()).outcome).to.equal('cancelled');
@@ -106,7 +106,7 @@ describe('embedding the hosted flow', () => {
     el.sessionId = newSessionId();
     el.src = hostedFlowUrl(OTHER_ORIGIN) + '#next';
     await el.updateComplete;
-    expect(frameOf(el)).to.not.equal(oldFrame);
+    expect(frameOf(el) !== oldFrame, 'a new frame').to.equal(true);
   });
 
   it('can be registered under another name', async () => {
@@ -114,6 +114,6 @@ describe('embedding the hosted flow', () => {
     customElements.define('other-bank-pay', OtherName);
     const el = await fixture<BankPaySession>(html`<other-bank-pay src=${hostedFlowUrl()}></other-bank-pay>`);
     await waitUntil(() => el.state === 'active');
-    expect(frameOf(el)).to.not.equal(null);
+    expect(frameOf(el) !== null, 'a frame').to.equal(true);
   });
 });

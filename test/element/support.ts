@@ -71,20 +71,19 @@ export interface MountOptions {
   readonly active?: boolean;
 }
 
-/** Mounts an element for a fresh session on the hosted-flow stand-in. */
+/** Mounts an element for a fresh session on the hosted-flow stand-in, configured before it connects. */
 export async function mount(options: MountOptions = {}): Promise<BankPaySession> {
-  const sessionId = options.sessionId ?? newSessionId();
-  const el = await fixture<BankPaySession>(html`<bank-pay-session
-    src=${options.src ?? hostedFlowUrl()}
-    session-id=${sessionId}
-    cancel-url=${options.cancelUrl ?? '/__recorder/cancel'}
-    cancel-token=${CANCEL_TOKEN}
-  ></bank-pay-session>`);
+  const el = document.createElement('bank-pay-session');
+  el.sessionId = options.sessionId ?? newSessionId();
+  el.src = options.src ?? hostedFlowUrl();
+  el.cancelUrl = options.cancelUrl ?? '/__recorder/cancel';
+  el.cancelToken = CANCEL_TOKEN;
   if (options.statusUrl !== undefined) el.statusUrl = options.statusUrl;
   if (options.expiresAt !== undefined) el.expiresAt = options.expiresAt;
   if (options.cancelOn !== undefined) el.cancelOn = options.cancelOn;
   if (options.lang !== undefined) el.lang = options.lang;
   if (options.hiddenDelay !== undefined) el.hiddenDelay = options.hiddenDelay;
+  await fixture(html`<div>${el}</div>`);
   await el.updateComplete;
   if (options.active ?? true) await waitUntil(() => el.state === 'active', 'the hosted flow to load', { timeout: 4000 });
   return el;
