@@ -154,7 +154,8 @@ export class BankPaySession extends LitElement {
   }
 
   protected override render(): TemplateResult {
-    const text = STRINGS[pickLang(this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang)];
+    // The property first: render runs before Lit reflects it to the attribute.
+    const text = STRINGS[pickLang(this.lang || this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang)];
     switch (this.#state) {
       case 'loading':
       case 'active':

@@ -8,6 +8,7 @@
 //   PUT  /__recorder/status/:id        body {status, statusDetails}
 //   GET  /__recorder/requests?sessionId=…   the recorded cancel requests, oldest first
 //   DELETE /__recorder/requests        forgets everything
+//   GET  /__recorder/slow-page?delayMs=…    a page that takes that long to arrive (frame stays loading)
 
 const requests = [];
 const statuses = new Map();
@@ -78,6 +79,13 @@ export function cancelRecorderMiddleware() {
       const sessionId = url.searchParams.get('sessionId');
       ctx.type = 'application/json';
       ctx.body = JSON.stringify(sessionId ? requests.filter((r) => r.sessionId === sessionId) : requests);
+      return;
+    }
+
+    if (path === '/slow-page' && ctx.method === 'GET') {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(Number(url.searchParams.get('delayMs') ?? 0), 10_000)));
+      ctx.type = 'text/html';
+      ctx.body = '<!doctype html><html lang="en"><title>Slow page</title><p>Arrived late.</p></html>';
       return;
     }
 
