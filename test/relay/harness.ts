@@ -92,7 +92,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     providerRequests.push(`${init?.method ?? 'GET'} ${url.pathname}`);
     return fetch(input, init);
   };
-  const relay = createRelay({
+  let relay: RelayApp;
+  try {
+    relay = createRelay({
     provider: { url: sandbox.url, ...CLIENT },
     tokenKeys,
     allowedOrigins: [SHOP_ORIGIN],
@@ -104,6 +106,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     fetch: countingFetch,
     ...options.relay,
   });
+  } catch (error) {
+    await sandbox.close();
+    throw error;
+  }
   let served: ServedRelay;
   try {
     served = await serveRelay(relay, { port: relayPort, host: '127.0.0.1', drainTimeoutMs: 3000 });
