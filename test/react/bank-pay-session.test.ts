@@ -17,7 +17,6 @@ import {
 import { createBankPaySessionComponent, type BankPaySessionProps } from '../../src/react/create-component.js';
 import { EVENT_PROP_NAMES } from '../../src/react/event-props.js';
 import { loadCommonJs } from './support/commonjs.js';
-import { afterEach, describe, it } from './support/mocha.js';
 import { cancelsAfterAbandonment, elementIn, newSession, recordedCancels, spy } from './support/session.js';
 
 const React = await loadCommonJs<typeof ReactModule>('react');

@@ -12,7 +12,6 @@ import {
   BpsReadyEvent,
 } from '../../src/element/index.js';
 import { BankPaySession, BankPaySessionPlugin, EVENT_NAMES, type BankPaySessionInstance } from '../../src/vue/index.js';
-import { afterEach, describe, it } from '../react/support/mocha.js';
 import { cancelsAfterAbandonment, elementIn, newSession, recordedCancels, spy } from '../react/support/session.js';
 
 interface Mounted {
