@@ -1,7 +1,7 @@
 // Every row of the abandonment table (DESIGN.md), checked on the wire: the recorder shows what
 // the browser really sent. Rows that must not cancel end with a real cancel() as a sentinel
 // where the session is still live, so "nothing arrived" cannot mean "not arrived yet".
-import { expect, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import type { BankPaySession } from '../../src/element/index.js';
 import {
   arrived,
@@ -16,6 +16,7 @@ import {
   restoreVisibility,
   setVisibility,
   settle,
+  nextEvent,
 } from './support.js';
 
 function expectCancelBody(request: { body: unknown; contentType: string }, el: BankPaySession, reason: string): void {
@@ -43,7 +44,7 @@ describe('abandonment: what cancels', () => {
   it('the close button: a cancelable close request, then a fetch whose outcome is awaited and shown', async () => {
     const el = await mount();
     const events = collect(el, 'bps-close-request', 'bps-exit', 'bps-cancel');
-    const cancelled = oneEvent(el, 'bps-cancel');
+    const cancelled = nextEvent(el, 'bps-cancel');
     part(el, 'close-button')!.click();
     expect(events[0]!.type).to.equal('bps-close-request');
     expect(events[0]!.cancelable).to.equal(true);
@@ -74,8 +75,8 @@ describe('abandonment: what cancels', () => {
 
   it('the hosted flow\'s CLOSE: cancelled like the close button', async () => {
     const el = await mount();
-    const exit = oneEvent(el, 'bps-exit');
-    const cancel = oneEvent(el, 'bps-cancel');
+    const exit = nextEvent(el, 'bps-exit');
+    const cancel = nextEvent(el, 'bps-cancel');
     postFromFlow(el, { step: 'CLOSE' });
     expect((await exit).reason).to.equal('closed');
     expect((await cancel).outcome).to.equal('cancelled');
@@ -86,7 +87,7 @@ describe('abandonment: what cancels', () => {
 
   it('removal from the DOM that lasts (SPA navigation): a beacon', async () => {
     const el = await mount();
-    const exit = oneEvent(el, 'bps-exit');
+    const exit = nextEvent(el, 'bps-exit');
     el.remove();
     expect((await exit).reason).to.equal('navigated');
     const requests = await arrived(el.sessionId);
@@ -97,7 +98,7 @@ describe('abandonment: what cancels', () => {
 
   it('pagehide (navigation, reload, tab close): a beacon', async () => {
     const el = await mount();
-    const exit = oneEvent(el, 'bps-exit');
+    const exit = nextEvent(el, 'bps-exit');
     firePagehide();
     expect((await exit).reason).to.equal('unloaded');
     const requests = await arrived(el.sessionId);
@@ -217,7 +218,7 @@ describe('abandonment: what never cancels', () => {
     firePagehide(true);
     dispatchEvent(new Event('beforeunload', { cancelable: true }));
     postFromFlow(el, { step: 'CLOSE' });
-    await oneEvent(el, 'bps-step');
+    await nextEvent(el, 'bps-step');
     await expectNothingSentYet(el);
   });
 
@@ -229,15 +230,15 @@ describe('abandonment: what never cancels', () => {
   const whenOver: Array<[string, (el: BankPaySession) => Promise<void>]> = [
     ['the flow reported SUCCESS', async (el) => {
       postFromFlow(el, { step: 'SUCCESS' });
-      await oneEvent(el, 'bps-exit');
+      await nextEvent(el, 'bps-exit');
     }],
     ['the flow ended another way (GUARANTEE_FAILED)', async (el) => {
       postFromFlow(el, { step: 'GUARANTEE_FAILED' });
-      await oneEvent(el, 'bps-exit');
+      await nextEvent(el, 'bps-exit');
     }],
     ['the session expired', async (el) => {
       el.expiresAt = Date.now() - 1;
-      await oneEvent(el, 'bps-exit');
+      await nextEvent(el, 'bps-exit');
     }],
   ];
   for (const [name, end] of whenOver) {
@@ -273,7 +274,7 @@ describe('abandonment: what never cancels', () => {
       expect(added.length).to.be.greaterThan(0);
       expect(removed).to.have.length(0);
       postFromFlow(el, { step: 'SUCCESS' });
-      await oneEvent(el, 'bps-exit');
+      await nextEvent(el, 'bps-exit');
       expect(removed.length).to.be.greaterThan(0);
     } finally {
       window.addEventListener = add;
@@ -287,7 +288,7 @@ describe('abandonment: the opt-in hidden signal', () => {
 
   it('cancels after the tab stayed hidden for hidden-delay', async () => {
     const el = await mount({ cancelOn: 'close hidden', hiddenDelay: 100 });
-    const exit = oneEvent(el, 'bps-exit');
+    const exit = nextEvent(el, 'bps-exit');
     setVisibility('hidden');
     expect((await exit).reason).to.equal('closed');
     const requests = await arrived(el.sessionId);

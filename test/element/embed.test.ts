@@ -1,4 +1,4 @@
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { BankPaySession } from '../../src/element/index.js';
 import {
   collect,
@@ -11,6 +11,7 @@ import {
   part,
   recorded,
   settle,
+  nextEvent,
 } from './support.js';
 
 describe('embedding the hosted flow', () => {
@@ -39,7 +40,7 @@ describe('embedding the hosted flow', () => {
 
   it('announces the flow once it is showing', async () => {
     const el = document.createElement('bank-pay-session');
-    const ready = oneEvent(el, 'bps-ready');
+    const ready = nextEvent(el, 'bps-ready');
     el.setAttribute('session-id', newSessionId());
     el.src = hostedFlowUrl();
     document.body.append(el);
@@ -64,7 +65,7 @@ describe('embedding the hosted flow', () => {
   for (const src of ['http://pay.example/app/', 'javascript:alert(1)', 'data:text/html,<h1>pay</h1>', 'ftp://pay.example/']) {
     it(`refuses ${src.slice(0, 24)} with an error state and event, never a blank frame`, async () => {
       const el = document.createElement('bank-pay-session');
-      const exit = oneEvent(el, 'bps-exit');
+      const exit = nextEvent(el, 'bps-exit');
       el.src = src;
       el.sessionId = newSessionId();
       el.cancelUrl = '/__recorder/cancel';

@@ -1,7 +1,7 @@
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { BankPaySession } from '../../src/element/index.js';
-import { frameOf, mount, OTHER_ORIGIN, part, postFromFlow } from './support.js';
+import { frameOf, mount, nextEvent, OTHER_ORIGIN, part, postFromFlow } from './support.js';
 
 function texts(el: BankPaySession): string[] {
   return [...el.shadowRoot!.querySelectorAll('h2, p, button')].map((node) => node.textContent ?? '');
@@ -52,7 +52,7 @@ describe('languages', () => {
   it('shows French end states too', async () => {
     const el = await mount({ lang: 'fr' });
     postFromFlow(el, { step: 'SUCCESS' });
-    await oneEvent(el, 'bps-exit');
+    await nextEvent(el, 'bps-exit');
     await el.updateComplete;
     expect(texts(el)).to.deep.equal(['Paiement autorisé']);
   });
@@ -73,7 +73,7 @@ describe('accessibility in every state', () => {
   it('completed', async () => {
     const el = await mount();
     postFromFlow(el, { step: 'SUCCESS' });
-    await oneEvent(el, 'bps-exit');
+    await nextEvent(el, 'bps-exit');
     await el.updateComplete;
     await expect(el).to.be.accessible();
   });
@@ -81,7 +81,7 @@ describe('accessibility in every state', () => {
   it('failed', async () => {
     const el = await mount();
     postFromFlow(el, { step: 'GUARANTEE_FAILED' });
-    await oneEvent(el, 'bps-exit');
+    await nextEvent(el, 'bps-exit');
     await el.updateComplete;
     expect(el.state).to.equal('failed');
     expect(part(el, 'restart-button')!.textContent).to.equal('Start again');
@@ -134,14 +134,14 @@ describe('keyboard', () => {
       before.focus();
       await sendKeys({ press: 'Tab' });
       expect(el.shadowRoot!.activeElement === part(el, 'close-button'), 'Tab reaches the close button').to.equal(true);
-      const cancelled = oneEvent(el, 'bps-cancel');
+      const cancelled = nextEvent(el, 'bps-cancel');
       await sendKeys({ press: 'Enter' });
       expect((await cancelled).reason).to.equal('close-button');
       await el.updateComplete;
       await waitUntil(() => el.shadowRoot!.activeElement === el.shadowRoot!.querySelector('h2'), 'focus on the heading');
       await sendKeys({ press: 'Tab' });
       expect(el.shadowRoot!.activeElement === part(el, 'restart-button'), 'Tab reaches "start again"').to.equal(true);
-      const restart = oneEvent(el, 'bps-restart');
+      const restart = nextEvent(el, 'bps-restart');
       await sendKeys({ press: 'Space' });
       expect((await restart).sessionId).to.equal(el.sessionId);
     } finally {

@@ -1,4 +1,4 @@
-import { expect, oneEvent } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import {
   collect,
   frameOf,
@@ -10,6 +10,7 @@ import {
   postFromFlow,
   recorded,
   settle,
+  nextEvent,
 } from './support.js';
 
 /** Lets the element's own message listener run before asserting what it did. */
@@ -18,7 +19,7 @@ const afterListeners = () => new Promise((resolve) => setTimeout(resolve, 0));
 describe('listening to the hosted flow', () => {
   it('turns an object step into a bps-step event with the provider\'s other fields', async () => {
     const el = await mount();
-    const step = oneEvent(el, 'bps-step');
+    const step = nextEvent(el, 'bps-step');
     postFromFlow(el, { step: 'INSTITUTION_SELECTED', institution: 'Demo Bank', requestId: 7 });
     const event = await step;
     expect(event.step).to.equal('INSTITUTION_SELECTED');
@@ -45,7 +46,7 @@ describe('listening to the hosted flow', () => {
   it('APP_MOUNTED shows the flow even before the frame\'s load event', async () => {
     const el = await mount({ src: hostedFlowUrl(OTHER_ORIGIN, { step: 'APP_MOUNTED' }), active: false });
     const events = collect(el, 'bps-ready', 'bps-step');
-    await oneEvent(el, 'bps-ready');
+    await nextEvent(el, 'bps-ready');
     expect(el.state).to.equal('active');
     await settle();
     expect(events.filter((e) => e.type === 'bps-ready')).to.have.length(1);
@@ -55,7 +56,7 @@ describe('listening to the hosted flow', () => {
     const el = await mount();
     const exits = collect(el, 'bps-exit');
     postFromFlow(el, { step: 'SUCCESS' });
-    await oneEvent(el, 'bps-state-change');
+    await nextEvent(el, 'bps-state-change');
     await el.updateComplete;
     expect(el.state).to.equal('completed');
     expect(exits.map((e) => e.reason)).to.deep.equal(['completed']);
@@ -68,7 +69,7 @@ describe('listening to the hosted flow', () => {
   for (const step of ['GUARANTEE_FAILED', 'COMPONENT_OTHER_FUNDING_OPTIONS_SELECTED']) {
     it(`${step} ends the session as failed, without a cancel`, async () => {
       const el = await mount();
-      const exit = oneEvent(el, 'bps-exit');
+      const exit = nextEvent(el, 'bps-exit');
       postFromFlow(el, { step });
       expect((await exit).reason).to.equal('failed');
       expect(el.state).to.equal('failed');
@@ -79,7 +80,7 @@ describe('listening to the hosted flow', () => {
 
   it('an unknown step is progress: it never ends or cancels the session', async () => {
     const el = await mount();
-    const step = oneEvent(el, 'bps-step');
+    const step = nextEvent(el, 'bps-step');
     postFromFlow(el, { step: 'SOMETHING_NEW' });
     expect((await step).meaning).to.equal('progress');
     expect(el.state).to.equal('active');
@@ -135,7 +136,7 @@ describe('listening to the hosted flow', () => {
       postFromFlow(el, data);
     }
     postFromFlow(el, 'BACK'); // a real step last, so its arrival shows the others were handled
-    await oneEvent(el, 'bps-step');
+    await nextEvent(el, 'bps-step');
     expect(steps.map((e) => e.step)).to.deep.equal(['BACK']);
     expect(el.state).to.equal('active');
   });

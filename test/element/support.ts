@@ -1,8 +1,8 @@
 // Helpers shared by the element's browser tests: the hosted-flow stand-in on either loopback
 // origin, and the cancel recorder that shows what really reached the wire.
-import { aTimeout, fixture, html, waitUntil } from '@open-wc/testing';
+import { aTimeout, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../src/element/define.js';
-import type { BankPaySession } from '../../src/element/index.js';
+import type { BankPaySession, BankPaySessionEventMap } from '../../src/element/index.js';
 
 export interface RecordedRequest {
   readonly contentType: string;
@@ -143,4 +143,9 @@ export function setVisibility(state: DocumentVisibilityState): void {
 export function restoreVisibility(): void {
   delete (document as { visibilityState?: unknown }).visibilityState;
   delete (document as { hidden?: unknown }).hidden;
+}
+
+/** The next event of this type from the element, typed by the element's event map. */
+export function nextEvent<K extends keyof BankPaySessionEventMap>(el: HTMLElement, type: K): Promise<BankPaySessionEventMap[K]> {
+  return oneEvent(el, type) as unknown as Promise<BankPaySessionEventMap[K]>;
 }

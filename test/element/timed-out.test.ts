@@ -1,4 +1,4 @@
-import { expect, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import type { BankPaySession } from '../../src/element/index.js';
 import {
   collect,
@@ -14,6 +14,7 @@ import {
   setProviderStatus,
   setVisibility,
   settle,
+  nextEvent,
 } from './support.js';
 
 function expectTimedOutView(el: BankPaySession): void {
@@ -41,7 +42,7 @@ describe('the timed-out state', () => {
   it('shows when expires-at passes, without sending anything', async () => {
     const el = await mount({ expiresAt: new Date(Date.now() + 300).toISOString() });
     expect(el.state).to.equal('active');
-    const exit = oneEvent(el, 'bps-exit');
+    const exit = nextEvent(el, 'bps-exit');
     expect((await exit).reason).to.equal('expired');
     await el.updateComplete;
     expect(el.state).to.equal('expired');
@@ -80,7 +81,7 @@ describe('the timed-out state', () => {
     el.before(outside);
     outside.focus();
     try {
-      await oneEvent(el, 'bps-exit');
+      await nextEvent(el, 'bps-exit');
       await el.updateComplete;
       expect(document.activeElement === outside, 'focus stayed outside').to.equal(true);
     } finally {
@@ -102,7 +103,7 @@ describe('the timed-out state', () => {
     const oldSessionId = el.sessionId;
     await el.cancel();
     await el.updateComplete;
-    const restart = oneEvent(el, 'bps-restart');
+    const restart = nextEvent(el, 'bps-restart');
     part(el, 'restart-button')!.click();
     const event = await restart;
     expect(event.sessionId).to.equal(oldSessionId);
