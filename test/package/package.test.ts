@@ -23,7 +23,7 @@ const tsc = join(repo, 'node_modules/typescript/bin/tsc');
 
 /** What the consumer installs next to the tarball: the optional peers and their types. */
 const CONSUMER_PACKAGES = ['react', 'react-dom', 'vue', '@types/react', '@types/react-dom', '@types/node'];
-const ENTRY_POINTS = ['.', './define', './react', './vue', './relay', './sandbox', './standalone'];
+const ENTRY_POINTS = ['.', './define', './react', './vue', './relay', './relay/node', './sandbox', './standalone'];
 
 let scratch: string;
 let nodeModules: string;
@@ -119,6 +119,7 @@ describe('the npm package', () => {
       'dist/react.js',
       'dist/vue.js',
       'dist/relay.js',
+      'dist/relay-node.js',
       'dist/sandbox.js',
       'dist/cli.js',
       'dist/bank-pay-session.standalone.js',
@@ -148,37 +149,42 @@ describe('the npm package', () => {
     assert.deepEqual(missing, []);
   });
 
-  test('Node imports ./relay and ./sandbox, and a session is created, framed and cancelled with them', async () => {
+  test('Node imports ./relay, ./relay/node and ./sandbox; a session is created, framed and cancelled with them', async () => {
     const result = await runInConsumer(`
       import * as relay from 'bank-pay-session/relay';
+      import * as relayNode from 'bank-pay-session/relay/node';
       import * as sandboxModule from 'bank-pay-session/sandbox';
       const sandbox = await sandboxModule.startSandbox({ port: 0 });
+      const provider = { url: sandbox.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret' };
+      const tokenKey = 'package-test-key-'.padEnd(48, 'k');
+      const app = relay.createRelay({ provider, tokenKeys: [tokenKey], allowedOrigins: ['https://shop.example'], log: () => {} });
+      const served = await relayNode.serveRelay(app, { port: 0, host: '127.0.0.1', log: () => {} });
       try {
-        const provider = { url: sandbox.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret' };
-        const tokenKey = 'package-test-key-'.padEnd(48, 'k');
         const session = await relay.createSession({
           provider, tokenKey,
           request: { type: 'EFT', direction: 'DEBIT', referenceId: 'order-1', amount: 12.5, payor: { firstName: 'Ada', lastName: 'Lovelace' } },
         });
         const hostedFlow = await fetch(session.url);
-        const app = relay.createRelay({ provider, tokenKeys: [tokenKey], allowedOrigins: ['https://shop.example'], log: () => {} });
-        const cancel = await app.fetch(new Request('http://relay.test/bank-pay/cancel', {
+        const cancel = await fetch(served.url + '/bank-pay/cancel', {
           method: 'POST',
           headers: { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://shop.example' },
           body: JSON.stringify({ sessionId: session.sessionId, token: session.cancelToken, reason: 'spa-navigation' }),
-        }));
+        });
         console.log(JSON.stringify({
           relayExports: Object.keys(relay).sort(),
+          relayNodeExports: Object.keys(relayNode).sort(),
           sandboxExports: Object.keys(sandboxModule).sort(),
           hostedFlow: { status: hostedFlow.status, type: hostedFlow.headers.get('content-type') },
           cancel: { status: cancel.status, body: await cancel.json() },
         }));
       } finally {
+        await served.close();
         await sandbox.close();
       }
     `);
-    const { relayExports, sandboxExports, hostedFlow, cancel } = result as {
+    const { relayExports, relayNodeExports, sandboxExports, hostedFlow, cancel } = result as {
       relayExports: string[];
+      relayNodeExports: string[];
       sandboxExports: string[];
       hostedFlow: { status: number; type: string };
       cancel: { status: number; body: { outcome: string } };
@@ -186,6 +192,7 @@ describe('the npm package', () => {
     for (const name of ['createRelay', 'createSession', 'mintCancelToken', 'verifyCancelToken', 'relayOptionsFromEnv']) {
       assert.ok(relayExports.includes(name), `./relay exports ${name}`);
     }
+    assert.ok(relayNodeExports.includes('serveRelay'), './relay/node exports serveRelay');
     for (const name of ['createSandbox', 'startSandbox']) assert.ok(sandboxExports.includes(name), `./sandbox exports ${name}`);
     assert.equal(hostedFlow.status, 200);
     assert.match(hostedFlow.type, /^text\/html/);
@@ -305,6 +312,7 @@ import 'bank-pay-session/define';
 import { BankPaySession } from 'bank-pay-session/react';
 import { BankPaySession as VueBankPaySession, type BankPaySessionInstance } from 'bank-pay-session/vue';
 import { createRelay, createSession, mintCancelToken, type RelayOptions } from 'bank-pay-session/relay';
+import { serveRelay } from 'bank-pay-session/relay/node';
 import { startSandbox } from 'bank-pay-session/sandbox';
 import type { GlobalComponents } from 'vue';
 
@@ -320,7 +328,7 @@ export const bareTag = <bank-pay-session session-id="id" cancel-url="/bank-pay/c
 export const vueComponent: GlobalComponents['BankPaySession'] = VueBankPaySession;
 export let instance: BankPaySessionInstance | undefined;
 export const options: Partial<RelayOptions> = { allowedOrigins: ['https://shop.example'] };
-export const helpers = [createRelay, createSession, mintCancelToken, startSandbox];
+export const helpers = [createRelay, createSession, mintCancelToken, serveRelay, startSandbox];
 
 // @ts-expect-error: the session id is a string
 export const wrongProp = <BankPaySession sessionId={42} />;

@@ -137,6 +137,31 @@ describe('React <BankPaySession>', () => {
     expect(element.state).to.equal('active');
   });
 
+  it('types and runs the bare tag too (React 19 sets attributes and listens to on<event-name>)', async () => {
+    const onReady = spy<[Event]>();
+    const session = newSession();
+    const container = document.createElement('div');
+    document.body.append(container);
+    const root = createRoot(container);
+    mounted.push({ container, render: () => undefined, unmount: () => root.unmount() });
+    flushSync(() =>
+      root.render(
+        React.createElement('bank-pay-session', {
+          src: session.src,
+          'session-id': session.sessionId,
+          'cancel-url': session.cancelUrl,
+          'cancel-token': session.cancelToken,
+          'onbps-ready': onReady,
+        }),
+      ),
+    );
+    const element = elementIn<BankPaySessionElement>(container);
+    expect(element.getAttribute('session-id')).to.equal(session.sessionId);
+    expect(element.sessionId).to.equal(session.sessionId);
+    await waitUntil(() => onReady.calls.length > 0, 'bps-ready never reached the onbps-ready listener');
+    expect(onReady.calls[0]?.[0] instanceof BpsReadyEvent, 'a BpsReadyEvent').to.equal(true);
+  });
+
   it('gives the element to a ref', () => {
     const ref = React.createRef<BankPaySessionElement>();
     const { container } = mount({ ref });
@@ -161,6 +186,22 @@ describe('React <BankPaySession>', () => {
       token: session.cancelToken,
       reason: 'spa-navigation',
     });
+  });
+
+  it('does not cancel under StrictMode, whose development double mount keeps the element in the page', async () => {
+    const session = newSession();
+    const container = document.createElement('div');
+    document.body.append(container);
+    const root = createRoot(container);
+    mounted.push({ container, render: () => undefined, unmount: () => root.unmount() });
+    flushSync(() => root.render(React.createElement(React.StrictMode, null, React.createElement(BankPaySession, session))));
+    const element = elementIn<BankPaySessionElement>(container);
+    await waitUntil(() => element.state === 'active', 'the session never became active');
+    // The element decides on the task after a removal; give it that task and some more.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(element.isConnected && elementIn(container) === element, 'the same element, still in the page').to.equal(true);
+    expect(element.state).to.equal('active');
+    expect(await recordedCancels(session.sessionId)).to.have.length(0);
   });
 
   it('does not cancel when React moves it within the page (keyed reorder)', async () => {
