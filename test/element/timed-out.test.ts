@@ -40,8 +40,9 @@ describe('the timed-out state', () => {
   afterEach(restoreVisibility);
 
   it('shows when expires-at passes, without sending anything', async () => {
-    const el = await mount({ expiresAt: new Date(Date.now() + 300).toISOString() });
-    expect(el.state).to.equal('active');
+    const el = await mount();
+    // Set once the flow shows, so a slow frame load cannot make the session expire first.
+    el.expiresAt = new Date(Date.now() + 300).toISOString();
     const exit = nextEvent(el, 'bps-exit');
     expect((await exit).reason).to.equal('expired');
     await el.updateComplete;
@@ -61,6 +62,8 @@ describe('the timed-out state', () => {
   for (const [name, wake] of [
     ['the tab becomes visible', () => setVisibility('visible')],
     ['the page is shown again', () => firePageshow(false)],
+    // `resume` is fired at the document and does not bubble: the element must still hear it.
+    ['a frozen page resumes', () => document.dispatchEvent(new Event('resume'))],
   ] as const) {
     it(`recomputes expiry from the wall clock when ${name}`, async () => {
       const el = await mount({ expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
@@ -76,10 +79,11 @@ describe('the timed-out state', () => {
   }
 
   it('does not steal focus from elsewhere on the page', async () => {
-    const el = await mount({ expiresAt: new Date(Date.now() + 200).toISOString() });
+    const el = await mount();
     const outside = document.createElement('input');
     el.before(outside);
     outside.focus();
+    el.expiresAt = Date.now() + 200;
     try {
       await nextEvent(el, 'bps-exit');
       await el.updateComplete;
@@ -128,6 +132,20 @@ describe('re-checking the provider status', () => {
     await el.updateComplete;
     expect(exits.map((e) => e.reason)).to.deep.equal(['expired']);
     expectTimedOutView(el);
+    expect(await recorded(sessionId)).to.have.length(0);
+  });
+
+  it('when the tab becomes visible again', async () => {
+    const sessionId = newSessionId();
+    const el = await mount({ sessionId, statusUrl: `/__recorder/status/${sessionId}` });
+    try {
+      setVisibility('hidden');
+      await setProviderStatus(sessionId, 'Expired', 'EFT0601');
+      setVisibility('visible');
+      await waitUntil(() => el.state === 'expired', 'the status to be re-checked');
+    } finally {
+      restoreVisibility();
+    }
     expect(await recorded(sessionId)).to.have.length(0);
   });
 
