@@ -32,6 +32,7 @@ export interface ServedRelay {
 
 export const DEFAULT_RELAY_PORT = 8787;
 export const DEFAULT_RELAY_HOST = '0.0.0.0';
+const ANSWER_GRACE_MS = 1000;
 
 function urlHost(host: string): string {
   if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
@@ -54,11 +55,17 @@ export async function serveRelay(app: RelayApp, options: ServeRelayOptions = {})
   let closing: Promise<DrainReport> | undefined;
   const close = () => {
     closing ??= (async () => {
+      // Stop accepting; requests already in flight still get their answer.
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
       const report = await app.drain(drainTimeoutMs);
-      // Requests still open past the drain only wait on work that has just been settled.
-      server.closeAllConnections();
+      // The drained work has settled, so open answers are moments away: close each keep-alive
+      // connection as soon as its answer is out, and cut whatever is left after a grace.
+      const sweep = setInterval(() => server.closeIdleConnections(), 25);
+      const cut = setTimeout(() => server.closeAllConnections(), ANSWER_GRACE_MS);
       await stopped;
+      clearInterval(sweep);
+      clearTimeout(cut);
       return report;
     })();
     return closing;
