@@ -26,6 +26,7 @@ const CONSUMER_PACKAGES = ['react', 'react-dom', 'vue', '@types/react', '@types/
 const ENTRY_POINTS = ['.', './define', './react', './vue', './relay', './relay/node', './sandbox', './standalone'];
 
 let scratch: string;
+let tarball: string;
 let nodeModules: string;
 let packedFiles: string[];
 let server: StaticServer;
@@ -36,6 +37,29 @@ function write(path: string, text: string): void {
   writeFileSync(path, text);
 }
 
+/** Installs packages into a consumer folder from the npm cache, or from the registry when missing there. */
+async function install(folder: string, packages: string[]): Promise<void> {
+  const args = ['install', '--no-audit', '--no-fund', '--no-package-lock', ...packages];
+  const offline = await run(npm, [...args, '--offline'], { cwd: folder });
+  if (offline.code !== 0) await runOrThrow(npm, [...args, '--prefer-offline'], { cwd: folder });
+}
+
+/** A Vite production build of some pages, with asset URLs relative so any folder can serve them. */
+async function viteBuild(root: string, pages: Record<string, string>, outDir: string): Promise<void> {
+  const { build } = await import('vite');
+  await build({
+    root,
+    base: './',
+    configFile: false,
+    logLevel: 'error',
+    build: {
+      outDir,
+      emptyOutDir: true,
+      rolldownOptions: { input: Object.fromEntries(Object.entries(pages).map(([name, page]) => [name, join(root, page)])) },
+    },
+  });
+}
+
 /** Node code run as an ES module from the scratch folder, so imports resolve as a merchant's do. */
 async function runInConsumer(source: string): Promise<unknown> {
   const file = join(scratch, `check-${Date.now()}-${Math.random().toString(36).slice(2)}.mjs`);
@@ -44,7 +68,7 @@ async function runInConsumer(source: string): Promise<unknown> {
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? 'null');
 }
 
-/** Opens a page of the scratch server and returns what its script left in `window.__result`. */
+/** Opens a page of the scratch server and returns what its script left in `window.result`. */
 async function resultOfPage(path: string): Promise<Record<string, unknown>> {
   const page = await browser.newPage();
   const errors: string[] = [];
@@ -93,12 +117,11 @@ describe('the npm package', () => {
     assert.ok(info, 'npm pack reported no tarball');
     packedFiles = info.files.map((file) => file.path).sort();
 
+    tarball = join(scratch, info.filename);
     write(join(scratch, 'package.json'), JSON.stringify({ name: 'merchant-checkout', private: true, type: 'module' }));
-    const install = ['install', '--no-audit', '--no-fund', '--no-package-lock', join(scratch, info.filename), ...CONSUMER_PACKAGES];
-    // Everything is in the npm cache on a machine that ran `npm ci`; the registry is the fallback.
-    const offline = await run(npm, [...install, '--offline'], { cwd: scratch });
-    if (offline.code !== 0) await runOrThrow(npm, [...install, '--prefer-offline'], { cwd: scratch });
+    await install(scratch, [tarball, ...CONSUMER_PACKAGES]);
 
+    write(join(scratch, 'pages/flow.html'), '<!doctype html><title>Hosted flow stand-in</title><p>flow</p>');
     server = await serveDirectory(scratch);
     browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
   });
@@ -212,7 +235,6 @@ describe('the npm package', () => {
     const map = importMap(nodeModules, ['lit', 'lit-html', 'lit-element', '@lit/reactive-element']);
     map.imports['bank-pay-session'] = exportedPath(nodeModules, 'bank-pay-session', '.');
     map.imports['bank-pay-session/define'] = exportedPath(nodeModules, 'bank-pay-session', './define');
-    write(join(scratch, 'pages/flow.html'), '<!doctype html><title>Hosted flow stand-in</title><p>flow</p>');
     write(
       join(scratch, 'pages/import-map.html'),
       `<!doctype html><title>import map</title>
@@ -286,21 +308,48 @@ readiness.then(
       `import 'bank-pay-session/define';
 window.result = { defined: customElements.get('bank-pay-session') !== undefined };`,
     );
-    const { build } = await import('vite');
-    await build({
-      root: app,
-      // The built pages are served from /app-dist/, so their asset URLs must be relative.
-      base: './',
-      configFile: false,
-      logLevel: 'error',
-      build: {
-        outDir: join(scratch, 'app-dist'),
-        emptyOutDir: true,
-        rolldownOptions: { input: { reactVue: join(app, 'react-vue.html'), defineOnly: join(app, 'define-only.html') } },
-      },
-    });
+    await viteBuild(app, { reactVue: 'react-vue.html', defineOnly: 'define-only.html' }, join(scratch, 'app-dist'));
     assert.deepEqual(await resultOfPage('/app-dist/react-vue.html'), { events: ['bps-ready', 'bps-ready'], elements: 2 });
     assert.deepEqual(await resultOfPage('/app-dist/define-only.html'), { defined: true });
+  });
+
+  test('./react works with React 18 too (the oldest supported peer)', async () => {
+    const consumer = join(scratch, 'react18');
+    write(join(consumer, 'package.json'), JSON.stringify({ name: 'react18-checkout', private: true, type: 'module' }));
+    await install(consumer, [tarball, 'react@18', 'react-dom@18']);
+    write(join(consumer, 'index.html'), '<!doctype html><title>React 18</title><div id="root"></div><script type="module" src="./main.js"></script>');
+    write(
+      join(consumer, 'main.js'),
+      `import { createElement, createRef, version } from 'react';
+import { flushSync } from 'react-dom';
+import { createRoot } from 'react-dom/client';
+import { BankPaySession } from 'bank-pay-session/react';
+
+const ref = createRef();
+const sessionId = crypto.randomUUID();
+new Promise((resolve) => {
+  const root = createRoot(document.getElementById('root'));
+  const props = { ref, src: location.origin + '/pages/flow.html', sessionId, cancelOn: 'close', onBpsReady: resolve };
+  flushSync(() => root.render(createElement(BankPaySession, props)));
+}).then(
+  (event) => (window.result = {
+    react: version.split('.')[0],
+    event: event.type,
+    refIsElement: ref.current === document.querySelector('bank-pay-session'),
+    sessionId: ref.current.sessionId === sessionId,
+    cancelOn: ref.current.cancelOn,
+  }),
+  (error) => (window.result = { error: String(error) }),
+);`,
+    );
+    await viteBuild(consumer, { index: 'index.html' }, join(scratch, 'react18-dist'));
+    assert.deepEqual(await resultOfPage('/react18-dist/index.html'), {
+      react: '18',
+      event: 'bps-ready',
+      refIsElement: true,
+      sessionId: true,
+      cancelOn: 'close',
+    });
   });
 
   test('TypeScript checks a consumer against the shipped declarations (bundler and nodenext resolution)', async () => {

@@ -7,7 +7,7 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs a command to completion; never throws, so callers can assert on failures too. */
+/** Runs a command to completion and resolves with its exit code and output, even when it fails. */
 export function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
