@@ -10,15 +10,8 @@ import { createComponent, type EventName } from '@lit/react';
 import type * as React from 'react';
 import { BankPaySession as BankPaySessionElement } from '../element/define.js';
 import type { BankPaySessionEventMap } from '../element/index.js';
+import type { BankPaySessionElementProps } from './element-props.js';
 import { eventsByPropName, type BankPaySessionEventName, type BankPaySessionEventProps, type EventPropName } from './event-props.js';
-
-/** The element's settable properties, as props with the same camelCase names. */
-export type BankPaySessionElementProps = Partial<
-  Pick<
-    BankPaySessionElement,
-    'src' | 'sessionId' | 'cancelUrl' | 'cancelToken' | 'statusUrl' | 'expiresAt' | 'cancelOn' | 'hiddenDelay' | 'lang'
-  >
->;
 
 export type BankPaySessionProps = Omit<
   React.HTMLAttributes<BankPaySessionElement>,

@@ -12,12 +12,8 @@ import { createBankPaySessionComponent } from './create-component.js';
 
 export const BankPaySession = createBankPaySessionComponent(React);
 
-export {
-  createBankPaySessionComponent,
-  type BankPaySessionComponent,
-  type BankPaySessionElementProps,
-  type BankPaySessionProps,
-} from './create-component.js';
+export { createBankPaySessionComponent, type BankPaySessionComponent, type BankPaySessionProps } from './create-component.js';
+export type { BankPaySessionElementProps } from './element-props.js';
 export { EVENT_PROP_NAMES, type BankPaySessionEventName, type BankPaySessionEventProps, type EventPropName } from './event-props.js';
 export type { BankPaySessionAttributes, BankPaySessionEventAttributes, BankPaySessionJsxProps } from './jsx.js';
 export type {

@@ -8,17 +8,24 @@
 import type * as React from 'react';
 import type { BankPaySession as BankPaySessionElement, BankPaySessionEventMap } from '../element/index.js';
 
-export interface BankPaySessionAttributes {
-  src?: string;
-  'session-id'?: string;
-  'cancel-url'?: string;
-  'cancel-token'?: string;
-  'status-url'?: string;
-  'expires-at'?: string | number;
-  'cancel-on'?: string;
-  'hidden-delay'?: number | string;
-  lang?: string;
-}
+/**
+ * The element's settable attributes (not `state`, which it reflects for styling). A list rather
+ * than only a type so test/unit/manifest-wrappers.test.ts can hold it to custom-elements.json.
+ */
+export const BARE_TAG_ATTRIBUTES = [
+  'src',
+  'session-id',
+  'cancel-url',
+  'cancel-token',
+  'status-url',
+  'expires-at',
+  'cancel-on',
+  'hidden-delay',
+  'lang',
+] as const;
+
+/** Attribute values are strings in HTML; React writes numbers as their text. */
+export type BankPaySessionAttributes = { [Name in (typeof BARE_TAG_ATTRIBUTES)[number]]?: string | number };
 
 /** React 19: `onbps-exit={(event) => event.reason}`. */
 export type BankPaySessionEventAttributes = {
@@ -30,7 +37,7 @@ export type BankPaySessionJsxProps = React.DetailedHTMLProps<React.HTMLAttribute
   BankPaySessionEventAttributes;
 
 declare module 'react' {
-  // eslint-disable-next-line @typescript-eslint/no-namespace -- React's JSX types live in a namespace
+
   namespace JSX {
     interface IntrinsicElements {
       'bank-pay-session': BankPaySessionJsxProps;

@@ -8,7 +8,7 @@ import type { CancelReason, CancelResult } from '../element/index.js';
 import { bankPaySessionEmits, bankPaySessionProps, EVENT_NAMES, type BankPaySessionEventName } from './props.js';
 
 /** Unset props are left out, so the element keeps its own defaults (e.g. `cancel-on`). */
-function setProps(props: Readonly<Record<string, unknown>>): Record<string, unknown> {
+function definedProps(props: Readonly<Record<string, unknown>>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined));
 }
 
@@ -43,6 +43,6 @@ export const BankPaySession = defineComponent({
     };
     expose(exposed);
 
-    return () => h('bank-pay-session', { ...setProps(props), ...listeners, ref: element });
+    return () => h('bank-pay-session', { ...definedProps(props), ...listeners, ref: element });
   },
 });
