@@ -155,27 +155,36 @@ describe('POST /bank-pay/cancel', () => {
   });
 
   test('the provider call completes even when the browser has gone', async () => {
-    const session = await h.newSession();
-    await h.faults({ latencyMs: 300 });
+    // A relay with a cold token cache and a slow provider: the browser hangs up while the relay
+    // is still authorizing, before it has even sent the cancel.
+    const cold = await startHarness();
     try {
+      const session = await cold.newSession();
+      await cold.faults({ latencyMs: 300 });
       const controller = new AbortController();
-      const pending = fetch(`${h.relayUrl}/bank-pay/cancel`, {
+      const pending = fetch(`${cold.relayUrl}/bank-pay/cancel`, {
         method: 'POST',
         headers: { 'content-type': 'text/plain', origin: SHOP_ORIGIN },
         body: JSON.stringify({ sessionId: session.sessionId, token: session.cancelToken, reason: 'page-unload' }),
         signal: controller.signal,
       });
-      // Wait until the relay is talking to the provider, then hang up.
-      await eventually(async () => ((await h.inspect(session.sessionId)).cancelCalls > 0 ? true : undefined));
+      await eventually(() => (cold.providerRequests.includes('POST /api/v1/authorize') ? true : undefined));
       controller.abort();
       await assert.rejects(pending);
+      assert.equal((await cold.inspect(session.sessionId)).cancelCalls, 0, 'the browser left before the cancel was sent');
       const view = await eventually(async () => {
-        const current = await h.inspect(session.sessionId);
-        return current.session.status === 'Cancelled' ? current : undefined;
+        const current = await cold.inspect(session.sessionId);
+        return historyOf(current, 'cancel').length > 0 ? current : undefined;
       });
       assert.deepEqual(historyOf(view, 'cancel'), [{ httpStatus: 200, outcome: 'cancelled' }]);
+      assert.equal(view.session.status, 'Cancelled');
+      const [line] = await eventually(() => {
+        const lines = cold.auditLines(session.sessionId);
+        return lines.length > 0 ? lines : undefined;
+      });
+      assert.equal(line!.outcome, 'cancelled');
     } finally {
-      await h.clearFaults();
+      await cold.close();
     }
   });
 });
