@@ -2,14 +2,15 @@
  * Fault injection for the provider API (`/api/*` only), so a client's retry logic meets
  * real behaviour: added latency, a share of 500/503 answers, deterministic counts of
  * failures and 429s, and tokens that die before their advertised `expires_in`.
- * An injected error answers before the request is processed: nothing changes.
+ * An injected error answers before the request is handled: nothing changes. Latency is added
+ * after handling: the provider has acted, its answer is late.
  */
 
 import { isPlainObject } from './body.js';
 import type { FieldError } from './problem.js';
 
 export interface Faults {
-  /** Added before every /api answer, in ms. */
+  /** Added to every /api answer after the request was handled, in ms. */
   readonly latencyMs: number;
   /** Share of /api requests answered `errorStatus`, 0..1. */
   readonly errorRate: number;

@@ -83,6 +83,15 @@ describe('fault injection (/sandbox/faults)', () => {
     assert.ok(performance.now() - started >= 140);
   });
 
+  test('latency holds the answer back after the request was handled: a client that gives up may still have cancelled', async () => {
+    const { token, sessionId } = await createSession(base);
+    await putFaults({ latencyMs: 400 });
+    const cancel = fetch(`${base}/api/v2/sessions/${sessionId}/cancel`, { method: 'POST', headers: bearer(token), signal: AbortSignal.timeout(100) });
+    await assert.rejects(cancel, { name: 'TimeoutError' });
+    assert.equal((await inspect(base, sessionId)).session.status, 'Cancelled');
+    assert.equal((await inspect(base, sessionId)).cancelCalls, 1);
+  });
+
   test('faults apply to /api only: controls and the hosted flow are untouched', async () => {
     const { sessionId } = await createSession(base);
     await putFaults({ errorRate: 1, errorStatus: 500 });

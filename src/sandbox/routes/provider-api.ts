@@ -28,7 +28,11 @@ function defaultOutcome(status: number): string {
   return `http-${status}`;
 }
 
-/** Writes every details/status/cancel call into the session's history, whatever answered it. */
+/**
+ * Writes every details/status/cancel call into the session's history, whatever answered it.
+ * `cancelCalls` counts a call as soon as it is received; its history entry is written once it
+ * has been handled (before any injected latency).
+ */
 function recordSessionCalls(state: SandboxState): MiddlewareHandler<SandboxEnv> {
   return async (c, next) => {
     const sessionId = c.req.param('sessionId') ?? '';
@@ -42,11 +46,25 @@ function recordSessionCalls(state: SandboxState): MiddlewareHandler<SandboxEnv> 
   };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
 
-function injectFaults(state: SandboxState): MiddlewareHandler<SandboxEnv> {
+/**
+ * Latency is added after the request was handled and recorded, before the answer goes out:
+ * the provider has acted but its answer is late, which is the case a client's timeout must
+ * get right (a cancel that timed out may still have cancelled). Read when the request
+ * arrives, so clearing the faults does not shorten answers already on their way.
+ */
+function delayAnswers(state: SandboxState): MiddlewareHandler<SandboxEnv> {
+  return async (_c, next) => {
+    const latencyMs = state.faults.latencyMs;
+    await next();
+    await sleep(latencyMs);
+  };
+}
+
+/** Injected errors answer before the request is handled, so they change nothing. */
+function injectErrors(state: SandboxState): MiddlewareHandler<SandboxEnv> {
   return async (c, next) => {
-    if (state.faults.latencyMs > 0) await sleep(state.faults.latencyMs);
     const { decision, next: remaining } = decideFault(state.faults, state.config.random);
     state.faults = remaining;
     if (decision.kind === 'rate-limit') {
@@ -160,8 +178,10 @@ async function cancel(c: ApiContext, state: SandboxState): Promise<Response> {
 }
 
 export function mountProviderApi(app: Hono<SandboxEnv>, state: SandboxState): void {
+  // Order matters: the delay wraps everything, and injected errors are recorded like any answer.
+  app.use('/api/*', delayAnswers(state));
   app.use('/api/v2/sessions/:sessionId/:action', recordSessionCalls(state));
-  app.use('/api/*', injectFaults(state));
+  app.use('/api/*', injectErrors(state));
 
   app.post('/api/v1/authorize', (c) => authorize(c, state));
   app.post('/api/v2/sessions', (c) => initiate(c, state));
