@@ -138,7 +138,10 @@ function wireControls(): void {
     const element = document.querySelector('bank-pay-session');
     if (!element) return;
     const target = element.parentElement === slot ? byId('move-target') : slot;
-    target.append(element); // a move within the page is not abandonment: no cancel is sent
+    // A move within the page is not abandonment: no cancel is sent. moveBefore (Chromium 133+)
+    // also keeps the frame's state; append reloads the hosted flow, as any moved iframe does.
+    if ('moveBefore' in target) target.moveBefore(element, null);
+    else (target as HTMLElement).append(element);
   });
 
   // "Start again" from the element's timed-out state.

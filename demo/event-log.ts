@@ -17,7 +17,7 @@ export const ELEMENT_EVENTS = [
 
 /** The event's own fields (the Event subclasses keep their data as own properties). */
 function describe(event: Event): string {
-  const fields = Object.entries(event).filter(([, value]) => value !== undefined && typeof value !== 'function');
+  const fields = Object.entries(event).filter(([key, value]) => key !== 'isTrusted' && value !== undefined && typeof value !== 'function');
   if (fields.length === 0) return '';
   return fields
     .map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)

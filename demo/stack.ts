@@ -23,6 +23,11 @@ export interface StackOptions {
   readonly webhookSecret?: string;
   /** Provider session lifetime (sandbox onboarding timeout); default 15 minutes. */
   readonly sessionTimeoutMs?: number;
+  /**
+   * Reload the demo pages when a source file changes (default true). Tests turn it off: a
+   * reload is a page unload, which rightly cancels the session under test.
+   */
+  readonly watch?: boolean;
   /** Quiet mode for tests: no Vite banner, no relay audit lines on stdout. */
   readonly quiet?: boolean;
   readonly log?: (line: Record<string, unknown>) => void;
@@ -134,6 +139,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         port: demoPort,
         strictPort: true,
         host: '127.0.0.1',
+        ...(options.watch === false ? { hmr: false, watch: null } : {}),
         proxy: {
           '/bank-pay': `http://127.0.0.1:${merchantPort}`,
           '/merchant': `http://127.0.0.1:${merchantPort}`,

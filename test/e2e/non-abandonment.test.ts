@@ -1,0 +1,171 @@
+/**
+ * What must never cancel, in a real Chromium against the real stack: a hidden tab, a
+ * completed flow (even when the tab is closed afterwards), a DOM move, and the hosted flow's
+ * own steps. And the two closes that must: the hosted flow's own close, and the element's.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Frame, Page } from 'playwright-core';
+import type { RunningStack } from '../../demo/stack.js';
+import { relayLogFor, elementState, isCancelled, launchChromium, openCheckout, sandboxSession, settleThenRead, startE2EStack, waitForCancelled } from './support.js';
+
+let stack: RunningStack;
+let browser: Browser;
+
+before(async () => {
+  stack = await startE2EStack();
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+async function hostedFrame(page: Page): Promise<Frame> {
+  const handle = await page.locator('bank-pay-session iframe').elementHandle();
+  const frame = await handle?.contentFrame();
+  assert.ok(frame, 'the hosted flow is framed inside the element');
+  await frame.waitForSelector('body[data-state="bank"]');
+  return frame;
+}
+
+/** The hosted flow's inner steps, up to the review screen (no payment made). */
+async function walkToReview(frame: Frame): Promise<void> {
+  await frame.getByRole('button', { name: 'Continue' }).click();
+  await frame.getByLabel('Username').fill('shopper');
+  await frame.getByLabel('Password').fill('correct horse');
+  await frame.getByRole('button', { name: 'Continue' }).click();
+  await frame.getByRole('button', { name: 'Continue' }).click();
+  await frame.waitForSelector('body[data-state="review"]');
+}
+
+describe('what never cancels', () => {
+  test('switching to another tab and back (visibility hidden)', async () => {
+    const context = await browser.newContext();
+    const { page, sessionId } = await openCheckout(context, stack);
+    // Chromium driven by Playwright keeps every page "visible", even behind another tab or in a
+    // minimized window (tried here). So the page's visibility is overridden for real code to
+    // read, and the browser's own visibilitychange event is dispatched, as a tab switch does.
+    // Strings, not functions: tsx would wrap arrow functions in helpers the page does not have.
+    const setVisibility = (state: 'hidden' | 'visible') =>
+      page.evaluate(`Object.defineProperty(document, 'visibilityState', { configurable: true, get: function () { return '${state}'; } });
+        Object.defineProperty(document, 'hidden', { configurable: true, get: function () { return ${state === 'hidden'}; } });
+        document.dispatchEvent(new Event('visibilitychange'));`);
+    const other = await context.newPage();
+    await other.goto('about:blank');
+    await other.bringToFront();
+    await setVisibility('hidden');
+    const whileHidden = await settleThenRead(stack, sessionId);
+    assert.equal(whileHidden.cancelCalls, 0, `nothing is sent while the tab is hidden: ${JSON.stringify(whileHidden.history)}`);
+    await page.bringToFront();
+    await setVisibility('visible');
+    const record = await settleThenRead(stack, sessionId);
+    assert.equal(record.session.status, 'Initiated', relayLogFor(sessionId));
+    assert.equal(record.cancelCalls, 0);
+    assert.equal(await elementState(page), 'active');
+    await context.close();
+  });
+
+  test('completing the hosted flow, then closing the tab', async () => {
+    const context = await browser.newContext();
+    const { page, sessionId } = await openCheckout(context, stack);
+    const frame = await hostedFrame(page);
+    await walkToReview(frame);
+    await frame.getByRole('button', { name: 'Authorize payment' }).click();
+    await page.waitForFunction(() => document.querySelector('bank-pay-session')?.getAttribute('state') === 'completed');
+    await page.close({ runBeforeUnload: true });
+    const record = await settleThenRead(stack, sessionId);
+    assert.equal(record.session.status, 'Completed');
+    assert.equal(record.session.statusDetails, 'EFT0301');
+    assert.equal(record.cancelCalls, 0);
+    await context.close();
+  });
+
+  test('moving the element within the page', async () => {
+    const context = await browser.newContext();
+    const { page, sessionId } = await openCheckout(context, stack);
+    await page.locator('#move-element').click();
+    assert.equal(await page.evaluate(() => document.querySelector('bank-pay-session')?.parentElement?.id), 'move-target');
+    await page.locator('#move-element').click();
+    assert.equal(await page.evaluate(() => document.querySelector('bank-pay-session')?.parentElement?.id), 'payment-slot');
+    const record = await settleThenRead(stack, sessionId);
+    assert.equal(record.session.status, 'Initiated', relayLogFor(sessionId));
+    assert.equal(record.cancelCalls, 0);
+    await context.close();
+  });
+
+  test("the hosted flow's own steps, back button and a close attempt the shopper takes back", async () => {
+    const context = await browser.newContext();
+    const { page, sessionId } = await openCheckout(context, stack);
+    const frame = await hostedFrame(page);
+    await walkToReview(frame);
+    await frame.getByRole('button', { name: 'Back' }).click();
+    await frame.getByRole('button', { name: 'Close and leave the payment' }).click();
+    await frame.getByRole('button', { name: 'Stay' }).click();
+    const record = await settleThenRead(stack, sessionId);
+    assert.equal(record.session.status, 'Initiated', relayLogFor(sessionId));
+    assert.equal(record.cancelCalls, 0);
+    assert.equal(await elementState(page), 'active');
+    await context.close();
+  });
+});
+
+describe('closes that cancel', () => {
+  test("the hosted flow's own close (CLOSE) cancels once and shows the timed-out state", async () => {
+    const context = await browser.newContext();
+    const { page, sessionId } = await openCheckout(context, stack);
+    const frame = await hostedFrame(page);
+    await frame.getByRole('button', { name: 'Close and leave the payment' }).click();
+    await frame.getByRole('button', { name: 'Leave', exact: true }).click();
+    const record = await waitForCancelled(stack, sessionId);
+    assert.ok(isCancelled(record.session.status));
+    assert.equal(record.session.statusDetails, 'EFT0501');
+    assert.equal(record.cancelCalls, 1);
+    await page.waitForFunction(() => document.querySelector('bank-pay-session')?.getAttribute('state') === 'cancelled');
+    await context.close();
+  });
+});
+
+describe('after the session ends', () => {
+  test('the element shows its timed-out state and the hosted page its own error', async () => {
+    const context = await browser.newContext();
+    const { page, sessionId } = await openCheckout(context, stack);
+    await page.locator('bank-pay-session [part~="close-button"]').click();
+    await page.waitForFunction(() => document.querySelector('bank-pay-session')?.getAttribute('state') === 'cancelled');
+    const alert = page.locator('bank-pay-session [role="alert"]');
+    assert.match((await alert.textContent()) ?? '', /session has ended/);
+    assert.equal(await page.locator('bank-pay-session iframe').count(), 0, 'the frame is gone');
+    assert.ok(await page.locator('bank-pay-session [part~="restart-button"]').isVisible());
+
+    const direct = await context.newPage();
+    await direct.goto(`${stack.sandboxUrl}/app/?sessionId=${sessionId}`);
+    await direct.waitForSelector('body[data-state="timed-out"]');
+    await context.close();
+  });
+
+  test('expiry: the element switches to expired by itself, and so does the provider', async () => {
+    const shortStack = await startE2EStack({ sessionTimeoutMs: 3000 });
+    const context = await browser.newContext();
+    try {
+      const { page, sessionId } = await openCheckout(context, shortStack);
+      await page.waitForFunction(() => document.querySelector('bank-pay-session')?.getAttribute('state') === 'expired', undefined, { timeout: 10_000 });
+      // The merchant and the provider each start the clock on their side of one request; give
+      // the provider the few milliseconds between them.
+      let record = await sandboxSession(shortStack, sessionId);
+      for (let i = 0; i < 20 && record.session.status !== 'Expired'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        record = await sandboxSession(shortStack, sessionId);
+      }
+      assert.equal(record.session.status, 'Expired');
+      assert.equal(record.session.statusDetails, 'EFT0601');
+      assert.equal(record.cancelCalls, 0, 'an expired session is never cancelled');
+      const direct = await context.newPage();
+      await direct.goto(`${shortStack.sandboxUrl}/app/?sessionId=${sessionId}`);
+      await direct.waitForSelector('body[data-state="timed-out"]');
+    } finally {
+      await context.close();
+      await shortStack.close();
+    }
+  });
+});

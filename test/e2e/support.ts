@@ -1,0 +1,105 @@
+/**
+ * End-to-end support: the same stack `npm start` runs (on free ports), a real Chromium, and
+ * the truth read back from the sandbox's inspection endpoint.
+ */
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startStack, freePort, type RunningStack, type StackOptions } from '../../demo/stack.js';
+import { chromiumPath, CHROMIUM_ARGS } from '../support/chromium.mjs';
+
+export interface SandboxSessionRecord {
+  session: { sessionId: string; status: string; statusDetails: string; [key: string]: unknown };
+  history: Array<{ at: string; type: string; httpStatus?: number; outcome?: string }>;
+  cancelCalls: number;
+}
+
+/** Every line the relay logged (audit lines and webhooks), to explain a failure. */
+export const relayLog: Array<Record<string, unknown>> = [];
+
+export function relayLogFor(sessionId: string): string {
+  return JSON.stringify(relayLog.filter((line) => line.sessionId === sessionId));
+}
+
+export async function startE2EStack(options: StackOptions = {}): Promise<RunningStack> {
+  return startStack({
+    sandboxPort: await freePort(),
+    merchantPort: await freePort(),
+    demoPort: await freePort(),
+    quiet: true,
+    watch: false,
+    log: (line) => relayLog.push(line),
+    ...options,
+  });
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+}
+
+export async function sandboxSession(stack: RunningStack, sessionId: string): Promise<SandboxSessionRecord> {
+  const response = await fetch(`${stack.sandboxUrl}/sandbox/sessions/${sessionId}`);
+  if (!response.ok) throw new Error(`sandbox answered ${response.status} for session ${sessionId}`);
+  return (await response.json()) as SandboxSessionRecord;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls the sandbox until the session is cancelled (close() resolves before a beacon lands). */
+export async function waitForCancelled(stack: RunningStack, sessionId: string, timeoutMs = 8000): Promise<SandboxSessionRecord> {
+  const deadline = Date.now() + timeoutMs;
+  let record = await sandboxSession(stack, sessionId);
+  while (!/^cancell?ed$/i.test(record.session.status) && Date.now() < deadline) {
+    await sleep(100);
+    record = await sandboxSession(stack, sessionId);
+  }
+  return record;
+}
+
+/**
+ * Gives a wrongly sent cancel every chance to arrive, then returns what the sandbox saw.
+ * Loopback beacons land within tens of milliseconds; two seconds is generous.
+ */
+export async function settleThenRead(stack: RunningStack, sessionId: string, settleMs = 2000): Promise<SandboxSessionRecord> {
+  await sleep(settleMs);
+  return sandboxSession(stack, sessionId);
+}
+
+export interface OpenCheckout {
+  page: Page;
+  sessionId: string;
+  consoleErrors: string[];
+}
+
+/** Opens the demo checkout and waits until the hosted flow is mounted inside the element. */
+export async function openCheckout(
+  context: BrowserContext,
+  stack: RunningStack,
+  query: Record<string, string> = {},
+): Promise<OpenCheckout> {
+  const page = await context.newPage();
+  const consoleErrors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(String(error)));
+  const url = new URL(stack.demoUrl);
+  for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+  await page.goto(url.toString());
+  await page.waitForFunction(() => document.querySelector('bank-pay-session')?.getAttribute('state') === 'active', undefined, {
+    timeout: 15_000,
+  });
+  const sessionId = await page.evaluate(() => window.__bpsDemo?.session.sessionId ?? '');
+  if (!sessionId) throw new Error('the demo page created no session');
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) relayLog.push({ sessionId, event: 'page-navigated', url: frame.url(), consoleErrors });
+  });
+  page.on('console', (message) => relayLog.push({ sessionId, event: 'console', text: message.text() }));
+  return { page, sessionId, consoleErrors };
+}
+
+export async function elementState(page: Page): Promise<string | null> {
+  return page.evaluate(() => document.querySelector('bank-pay-session')?.getAttribute('state') ?? null);
+}
+
+export function isCancelled(status: string): boolean {
+  return /^cancell?ed$/i.test(status);
+}
