@@ -9,6 +9,12 @@ import { serve } from '@hono/node-server';
 import type { RelayApp } from './app.js';
 import type { DrainReport } from './cancel-service.js';
 
+/** Anything with a fetch handler: the relay itself, or your own Hono app with the relay mounted. */
+export interface ServableApp {
+  readonly fetch: Parameters<typeof serve>[0]['fetch'];
+  readonly drain?: RelayApp['drain'];
+}
+
 export interface ServeRelayOptions {
   /** Default 8787; 0 picks a free port. */
   readonly port?: number;
@@ -18,6 +24,8 @@ export interface ServeRelayOptions {
   readonly drainTimeoutMs?: number;
   /** Install SIGTERM / SIGINT handlers that close, drain and exit the process. Default false. */
   readonly handleSignals?: boolean;
+  /** The relay to drain on shutdown when `app` is your own app with the relay mounted in it. */
+  readonly relay?: Pick<RelayApp, 'drain'>;
   /** Where shutdown lines go. Default one JSON line on stdout. */
   readonly log?: (line: Record<string, unknown>) => void;
 }
@@ -39,7 +47,8 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-export async function serveRelay(app: RelayApp, options: ServeRelayOptions = {}): Promise<ServedRelay> {
+export async function serveRelay(app: ServableApp, options: ServeRelayOptions = {}): Promise<ServedRelay> {
+  const drainable = options.relay ?? app;
   const host = options.host ?? DEFAULT_RELAY_HOST;
   const log = options.log ?? ((line) => console.log(JSON.stringify(line)));
   const drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
@@ -58,7 +67,7 @@ export async function serveRelay(app: RelayApp, options: ServeRelayOptions = {})
       // Stop accepting; requests already in flight still get their answer.
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      const report = await app.drain(drainTimeoutMs);
+      const report = (await drainable.drain?.(drainTimeoutMs)) ?? { settled: 0, abandoned: 0 };
       // The drained work has settled, so open answers are moments away: close each keep-alive
       // connection as soon as its answer is out, and cut whatever is left after a grace.
       const sweep = setInterval(() => server.closeIdleConnections(), 25);
