@@ -65,9 +65,17 @@ export function mountControls(app: Hono<SandboxEnv>, state: SandboxState): void 
     cors({ origin: [...state.config.allowedOrigins], allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], allowHeaders: ['Content-Type'] }),
   );
 
-  app.get('/sandbox', (c) =>
+  const describe = () =>
     jsonResponse({
-      name: 'bank-pay-session provider sandbox',
+      name: 'bank-pay-session provider sandbox (Flinks Pay v2)',
+      provider: {
+        'POST /api/v1/authorize': 'client credentials → access token',
+        'POST /api/v2/sessions': 'initiate a session',
+        'GET /api/v2/sessions/{id}/details': 'the whole session',
+        'GET /api/v2/sessions/{id}/status': 'status and statusDetails',
+        'POST /api/v2/sessions/{id}/cancel': 'cancel a live session',
+        'GET /app/?sessionId={id}': 'the hosted flow',
+      },
       controls: {
         'GET /sandbox/sessions': 'every session held, newest last',
         'GET /sandbox/sessions/{id}': 'one session with its full history and cancelCalls',
@@ -81,8 +89,10 @@ export function mountControls(app: Hono<SandboxEnv>, state: SandboxState): void 
       sessionTimeoutMs: state.config.sessionTimeoutMs,
       tokenLifetimeSeconds: state.config.tokenLifetimeSeconds,
       webhookUrl: state.config.webhookUrl ?? null,
-    }),
-  );
+    });
+  app.get('/sandbox', describe);
+  // A person who opens the sandbox's address in a browser learns what is here.
+  app.get('/', describe);
 
   app.get('/sandbox/sessions', () => jsonResponse({ sessions: state.store.list().map((record) => controlView(record.session)) }));
   app.get('/sandbox/sessions/:sessionId', (c) => {
@@ -113,6 +123,7 @@ export function mountControls(app: Hono<SandboxEnv>, state: SandboxState): void 
   });
 
   const allowed: ReadonlyArray<readonly [string, readonly string[]]> = [
+    ['/', ['GET', 'HEAD']],
     ['/sandbox', ['GET', 'HEAD']],
     ['/sandbox/sessions', ['GET', 'HEAD']],
     ['/sandbox/sessions/:sessionId', ['GET', 'HEAD']],

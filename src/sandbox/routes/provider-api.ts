@@ -146,14 +146,12 @@ async function initiate(c: ApiContext, state: SandboxState): Promise<Response> {
   return jsonResponse({ sessionId: record.session.sessionId, referenceId: record.session.referenceId }, 201);
 }
 
-function readSession(view: 'details' | 'status') {
-  return (c: ApiContext, state: SandboxState): Response => {
-    const grant = authenticate(c, state);
-    if (grant instanceof Response) return grant;
-    const record = findOwnSession(c, state, grant);
-    if (record instanceof Response) return record;
-    return jsonResponse(view === 'details' ? detailsView(record.session) : statusView(record.session));
-  };
+function readSession(c: ApiContext, state: SandboxState, view: 'details' | 'status'): Response {
+  const grant = authenticate(c, state);
+  if (grant instanceof Response) return grant;
+  const record = findOwnSession(c, state, grant);
+  if (record instanceof Response) return record;
+  return jsonResponse(view === 'details' ? detailsView(record.session) : statusView(record.session));
 }
 
 async function cancel(c: ApiContext, state: SandboxState): Promise<Response> {
@@ -185,8 +183,8 @@ export function mountProviderApi(app: Hono<SandboxEnv>, state: SandboxState): vo
 
   app.post('/api/v1/authorize', (c) => authorize(c, state));
   app.post('/api/v2/sessions', (c) => initiate(c, state));
-  app.get('/api/v2/sessions/:sessionId/details', (c) => readSession('details')(c, state));
-  app.get('/api/v2/sessions/:sessionId/status', (c) => readSession('status')(c, state));
+  app.get('/api/v2/sessions/:sessionId/details', (c) => readSession(c, state, 'details'));
+  app.get('/api/v2/sessions/:sessionId/status', (c) => readSession(c, state, 'status'));
   app.post('/api/v2/sessions/:sessionId/cancel', (c) => cancel(c, state));
 
   const allowed: ReadonlyArray<readonly [string, readonly string[]]> = [
