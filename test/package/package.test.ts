@@ -112,7 +112,7 @@ describe('the npm package', () => {
     await runOrThrow(npm, ['run', 'build'], { cwd: repo });
     scratch = mkdtempSync(join(tmpdir(), 'bank-pay-session-package-'));
     nodeModules = join(scratch, 'node_modules');
-    const packed = await runOrThrow(npm, ['pack', '--json', '--pack-destination', scratch], { cwd: repo });
+    const packed = await runOrThrow(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], { cwd: repo });
     const [info] = JSON.parse(packed.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
     assert.ok(info, 'npm pack reported no tarball');
     packedFiles = info.files.map((file) => file.path).sort();
