@@ -44,8 +44,10 @@ describe('GET /app/?sessionId=… (the hosted flow over HTTP)', () => {
   test('the page names every allowed origin as a postMessage target, never "*"', async () => {
     const { sessionId } = await createSession(base);
     const html = await (await fetch(`${base}/app/?sessionId=${sessionId}`)).text();
-    const config = JSON.parse(/<script type="application\/json" id="bps-config">(.*?)<\/script>/s.exec(html)![1]!) as { origins: string[]; sessionId: string };
+    const config = JSON.parse(/<script type="application\/json" id="bps-config">(.*?)<\/script>/s.exec(html)![1]!) as { origins: string[]; sessionId: string; pollIntervalMs: number };
     assert.deepEqual(config.origins, origins);
+    // Polling every second is what lets a cancel or expiry show within 2 s.
+    assert.ok(config.pollIntervalMs <= 1000);
     assert.equal(config.sessionId, sessionId);
     assert.ok(!html.includes("'*'") && !html.includes('"*"'));
   });
