@@ -97,6 +97,13 @@ async function within<T>(promise: Promise<T>, ms: number, onTimeout: () => void)
 
 export function createRelay(options: RelayOptions): RelayApp {
   const config: ResolvedRelayOptions = resolveRelayOptions(options);
+  const log = (line: Record<string, unknown>) => {
+    try {
+      config.log(line);
+    } catch {
+      // A broken logger must not break cancels, nor reject the background work it is called from.
+    }
+  };
   const client = new ProviderClient({
     credentials: config.provider,
     requestTimeoutMs: config.providerTimeoutMs,
@@ -111,7 +118,7 @@ export function createRelay(options: RelayOptions): RelayApp {
         toleranceMs: config.webhookToleranceMs,
         ...(config.onStatusChange ? { onStatusChange: config.onStatusChange } : {}),
         onHandlerError: (error, event) =>
-          config.log({
+          log({
             type: 'bank-pay.webhook',
             time: new Date().toISOString(),
             sessionId: event.sessionId,
@@ -126,9 +133,9 @@ export function createRelay(options: RelayOptions): RelayApp {
 
   /** Keeps background work alive on runtimes that stop after the answer (Workers, Vercel). */
   function keepAlive(c: Context, promise: Promise<unknown>): void {
-    if (config.waitUntil) return config.waitUntil(promise);
     try {
-      c.executionCtx.waitUntil(promise);
+      if (config.waitUntil) config.waitUntil(promise);
+      else c.executionCtx.waitUntil(promise);
     } catch {
       // No execution context (Node, Bun, Deno): the process outlives the answer anyway.
     }
@@ -182,7 +189,7 @@ export function createRelay(options: RelayOptions): RelayApp {
       }
 
       const audit = (record: Omit<CancelAuditRecord, 'sessionId' | 'reason' | 'origin' | 'latencyMs'>) =>
-        config.log(
+        log(
           cancelAuditLine(
             { ...record, sessionId: request.sessionId, reason: request.reason, origin, latencyMs: Date.now() - receivedAt },
             new Date(),
@@ -270,7 +277,7 @@ export function createRelay(options: RelayOptions): RelayApp {
       }
       const result = await receiveWebhook(raw, c.req.header(WEBHOOK_SIGNATURE_HEADER));
       if (result.httpStatus === 400 || result.httpStatus === 401) {
-        config.log({ type: 'bank-pay.webhook', time: new Date().toISOString(), outcome: 'refused', error: result.body.error });
+        log({ type: 'bank-pay.webhook', time: new Date().toISOString(), outcome: 'refused', error: result.body.error });
       }
       return json(c, result.body, result.httpStatus);
     },
@@ -278,7 +285,7 @@ export function createRelay(options: RelayOptions): RelayApp {
 
   app.onError((error, c) => {
     // Only a bug gets here; the message is ours (no request data, no secrets).
-    config.log({ type: 'bank-pay.error', time: new Date().toISOString(), error: error.message, path: c.req.path });
+    log({ type: 'bank-pay.error', time: new Date().toISOString(), error: error.message, path: c.req.path });
     return json(c, { error: 'internal error' }, 500);
   });
 

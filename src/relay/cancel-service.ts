@@ -85,7 +85,9 @@ export class CancelService {
     if (existing) return { settlement: existing.then((s) => ({ ...s, attempts: 0 })), joined: true };
 
     const deadline = Math.min(tokenExpiresAt, this.#now() + this.#options.maxRetryWindowMs);
-    const settlement = this.#run(sessionId, deadline);
+    const settlement = this.#run(sessionId, deadline).catch(
+      (): CancelSettlement => ({ outcome: 'failed', attempts: 0, error: 'internal error' }),
+    );
     this.#sessions.set(key, settlement, deadline);
     this.#inFlight.add(settlement);
     void settlement.then((result) => {

@@ -188,3 +188,29 @@ describe('POST /bank-pay/cancel', () => {
     }
   });
 });
+
+describe('merchant hooks that throw', () => {
+  test('a throwing logger or waitUntil hook neither breaks the cancel nor crashes the process', async () => {
+    const h = await startHarness({
+      relay: {
+        log: () => {
+          throw new Error('log sink down');
+        },
+        waitUntil: () => {
+          throw new Error('no execution context');
+        },
+      },
+    });
+    try {
+      const session = await h.newSession();
+      const { http, body } = await h.cancel(session);
+      assert.equal(http, 200);
+      assert.equal(body.outcome, 'cancelled');
+      const rejected = await h.cancel(session, { token: 'v1.1.nope' });
+      assert.equal(rejected.http, 403);
+      assert.equal((await h.inspect(session.sessionId)).cancelCalls, 1);
+    } finally {
+      await h.close();
+    }
+  });
+});
