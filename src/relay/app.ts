@@ -22,7 +22,7 @@ import {
 import { isSessionId } from '../protocol/session-id.js';
 import { WEBHOOK_SIGNATURE_HEADER } from '../protocol/webhook.js';
 import { cancelAuditLine, type CancelAuditRecord } from './audit.js';
-import { CancelService, type CancelSettlement, type DrainReport } from './cancel-service.js';
+import { CancelService, type DrainReport } from './cancel-service.js';
 import { verifyCancelToken } from './cancel-token.js';
 import { clientIpOf } from './client-ip.js';
 import { resolveRelayOptions, type RelayOptions, type ResolvedRelayOptions } from './options.js';
@@ -30,6 +30,7 @@ import { ProviderClient } from './provider-client.js';
 import { ProviderError } from './provider-error.js';
 import { interpretStatusReply } from './provider-replies.js';
 import { createRateLimiter, UNLIMITED, type RateDecision } from './rate-limiter.js';
+import { cancelHttpStatus, cancelResponseOf, json, tooManyRequests, within } from './answers.js';
 import { retryTransient } from './retry.js';
 import { createWebhookReceiver } from './webhook-receiver.js';
 
@@ -44,56 +45,6 @@ export type RelayApp = Hono & {
 /** Webhook bodies are a few hundred bytes; this only stops abuse. */
 const MAX_WEBHOOK_BODY_BYTES = 64 * 1024;
 const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
-
-type JsonStatus = 200 | 202 | 400 | 401 | 403 | 404 | 413 | 415 | 429 | 500 | 502;
-
-function json(c: Context, body: object, status: JsonStatus, headers: Record<string, string> = {}): Response {
-  return c.json(body, status, { 'cache-control': 'no-store', ...headers });
-}
-
-function tooManyRequests(c: Context, decision: Extract<RateDecision, { allowed: false }>, body: object): Response {
-  return json(c, body, 429, { 'retry-after': String(Math.ceil(decision.retryAfterMs / 1000)) });
-}
-
-/** HTTP status for each cancel answer. `failed` + `retrying` is 202: the work goes on. */
-function cancelHttpStatus(response: CancelResponse): JsonStatus {
-  switch (response.outcome) {
-    case 'cancelled':
-    case 'already-terminal':
-      return 200;
-    case 'not-found':
-      return 404;
-    case 'rejected':
-      return 403;
-    case 'failed':
-      return response.retrying ? 202 : 502;
-  }
-}
-
-function cancelResponseOf(settlement: CancelSettlement): CancelResponse {
-  return {
-    outcome: settlement.outcome,
-    ...(settlement.status ? { status: settlement.status } : {}),
-    ...(settlement.statusDetails ? { statusDetails: settlement.statusDetails } : {}),
-    ...(settlement.error ? { error: settlement.error } : {}),
-  };
-}
-
-/** Resolves with the promise's value, or undefined once `ms` have passed; clears its timer. */
-async function within<T>(promise: Promise<T>, ms: number, onTimeout: () => void): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => {
-      onTimeout();
-      resolve(undefined);
-    }, ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 export function createRelay(options: RelayOptions): RelayApp {
   const config: ResolvedRelayOptions = resolveRelayOptions(options);

@@ -1,0 +1,56 @@
+/** How the relay's routes answer: JSON, never cached, with the HTTP status each outcome deserves. */
+
+import type { Context } from 'hono';
+import type { CancelResponse } from '../protocol/cancel-request.js';
+import type { CancelSettlement } from './cancel-service.js';
+import type { RateDecision } from './rate-limiter.js';
+
+export type JsonStatus = 200 | 202 | 400 | 401 | 403 | 404 | 413 | 415 | 429 | 500 | 502;
+
+export function json(c: Context, body: object, status: JsonStatus, headers: Record<string, string> = {}): Response {
+  return c.json(body, status, { 'cache-control': 'no-store', ...headers });
+}
+
+export function tooManyRequests(c: Context, decision: Extract<RateDecision, { allowed: false }>, body: object): Response {
+  return json(c, body, 429, { 'retry-after': String(Math.ceil(decision.retryAfterMs / 1000)) });
+}
+
+/** HTTP status for each cancel answer. `failed` + `retrying` is 202: the work goes on. */
+export function cancelHttpStatus(response: CancelResponse): JsonStatus {
+  switch (response.outcome) {
+    case 'cancelled':
+    case 'already-terminal':
+      return 200;
+    case 'not-found':
+      return 404;
+    case 'rejected':
+      return 403;
+    case 'failed':
+      return response.retrying ? 202 : 502;
+  }
+}
+
+export function cancelResponseOf(settlement: CancelSettlement): CancelResponse {
+  return {
+    outcome: settlement.outcome,
+    ...(settlement.status ? { status: settlement.status } : {}),
+    ...(settlement.statusDetails ? { statusDetails: settlement.statusDetails } : {}),
+    ...(settlement.error ? { error: settlement.error } : {}),
+  };
+}
+
+/** Resolves with the promise's value, or undefined once `ms` have passed; clears its timer. */
+export async function within<T>(promise: Promise<T>, ms: number, onTimeout: () => void): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => {
+      onTimeout();
+      resolve(undefined);
+    }, ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
