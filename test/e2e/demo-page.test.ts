@@ -2,31 +2,19 @@
  * The demo checkout as a person sees it: screenshots kept as test artifacts (desktop and phone
  * width), no console errors, and the whole flow in French without an English word.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import type { Browser, Frame, Page } from 'playwright-core';
-import type { RunningStack } from '../../demo/stack.js';
+import type { Frame, Page } from 'playwright-core';
 import { STRINGS } from '../../src/element/strings.js';
 import { hostedStrings } from '../../src/sandbox/hosted/strings.js';
 import { DEMO_STRINGS } from '../../demo/strings.js';
-import { launchChromium, openCheckout, startE2EStack, waitForCancelled, isCancelled } from './support.js';
+import { openCheckout, waitForCancelled, isCancelled, useStackAndChromium } from './support.js';
 
 const artifacts = new URL('../../test-results/', import.meta.url);
 mkdirSync(artifacts, { recursive: true });
 
-let stack: RunningStack;
-let browser: Browser;
-
-before(async () => {
-  stack = await startE2EStack();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const env = useStackAndChromium();
 
 async function hostedFrame(page: Page): Promise<Frame> {
   const frame = await (await page.locator('bank-pay-session iframe').elementHandle())?.contentFrame();
@@ -62,8 +50,8 @@ function assertNoEnglish(rawText: string, english: string[]): void {
 
 describe('the demo checkout page', () => {
   test('renders cleanly on desktop and phone widths, with no console errors', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-    const { page, consoleErrors } = await openCheckout(context, stack);
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    const { page, consoleErrors } = await openCheckout(context, env.stack);
     await (await hostedFrame(page)).waitForSelector('h2');
     await page.screenshot({ path: new URL('demo-checkout.png', artifacts).pathname, fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
@@ -81,8 +69,8 @@ describe('the demo checkout page', () => {
       ...englishOnly({ ...DEMO_STRINGS.en }, { ...DEMO_STRINGS.fr }),
     ];
     const fr = hostedStrings('fr');
-    const context = await browser.newContext({ locale: 'fr-CA' });
-    const { page, sessionId, consoleErrors } = await openCheckout(context, stack, { lang: 'fr' });
+    const context = await env.browser.newContext({ locale: 'fr-CA' });
+    const { page, sessionId, consoleErrors } = await openCheckout(context, env.stack, { lang: 'fr' });
     const frame = await hostedFrame(page);
     assertNoEnglish(await visibleText(page, frame), english);
 
@@ -98,7 +86,7 @@ describe('the demo checkout page', () => {
     await frame.getByRole('button', { name: fr.closeLabel }).click();
     assertNoEnglish(await visibleText(page, frame), english);
     await frame.getByRole('button', { name: fr.leave, exact: true }).click();
-    assert.ok(isCancelled((await waitForCancelled(stack, sessionId)).session.status));
+    assert.ok(isCancelled((await waitForCancelled(env.stack, sessionId)).session.status));
     await page.waitForFunction(() => document.querySelector('bank-pay-session')?.getAttribute('state') === 'cancelled');
     const ended = await visibleText(page, undefined);
     assert.ok(ended.includes(STRINGS.fr.ended), 'the French timed-out message is shown');

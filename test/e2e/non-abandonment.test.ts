@@ -3,24 +3,12 @@
  * completed flow (even when the tab is closed afterwards), a DOM move, and the hosted flow's
  * own steps. And the two closes that must: the hosted flow's own close, and the element's.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Frame, Page } from 'playwright-core';
-import type { RunningStack } from '../../demo/stack.js';
-import { relayLogFor, elementState, isCancelled, launchChromium, openCheckout, sandboxSession, settleThenRead, startE2EStack, waitForCancelled } from './support.js';
+import type { Frame, Page } from 'playwright-core';
+import { elementState, isCancelled, openCheckout, relayLogFor, sandboxSession, settleThenRead, startE2EStack, useStackAndChromium, waitForCancelled } from './support.js';
 
-let stack: RunningStack;
-let browser: Browser;
-
-before(async () => {
-  stack = await startE2EStack();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const env = useStackAndChromium();
 
 async function hostedFrame(page: Page): Promise<Frame> {
   const handle = await page.locator('bank-pay-session iframe').elementHandle();
@@ -42,8 +30,8 @@ async function walkToReview(frame: Frame): Promise<void> {
 
 describe('what never cancels', () => {
   test('switching to another tab and back (visibility hidden)', async () => {
-    const context = await browser.newContext();
-    const { page, sessionId } = await openCheckout(context, stack);
+    const context = await env.browser.newContext();
+    const { page, sessionId } = await openCheckout(context, env.stack);
     // Chromium driven by Playwright keeps every page "visible", even behind another tab or in a
     // minimized window (tried here). So the page's visibility is overridden for real code to
     // read, and the browser's own visibilitychange event is dispatched, as a tab switch does.
@@ -56,11 +44,11 @@ describe('what never cancels', () => {
     await other.goto('about:blank');
     await other.bringToFront();
     await setVisibility('hidden');
-    const whileHidden = await settleThenRead(stack, sessionId);
+    const whileHidden = await settleThenRead(env.stack, sessionId);
     assert.equal(whileHidden.cancelCalls, 0, `nothing is sent while the tab is hidden: ${JSON.stringify(whileHidden.history)}`);
     await page.bringToFront();
     await setVisibility('visible');
-    const record = await settleThenRead(stack, sessionId);
+    const record = await settleThenRead(env.stack, sessionId);
     assert.equal(record.session.status, 'Initiated', relayLogFor(sessionId));
     assert.equal(record.cancelCalls, 0);
     assert.equal(await elementState(page), 'active');
@@ -68,14 +56,14 @@ describe('what never cancels', () => {
   });
 
   test('completing the hosted flow, then closing the tab', async () => {
-    const context = await browser.newContext();
-    const { page, sessionId } = await openCheckout(context, stack);
+    const context = await env.browser.newContext();
+    const { page, sessionId } = await openCheckout(context, env.stack);
     const frame = await hostedFrame(page);
     await walkToReview(frame);
     await frame.getByRole('button', { name: 'Authorize payment' }).click();
     await page.waitForFunction(() => document.querySelector('bank-pay-session')?.getAttribute('state') === 'completed');
     await page.close({ runBeforeUnload: true });
-    const record = await settleThenRead(stack, sessionId);
+    const record = await settleThenRead(env.stack, sessionId);
     assert.equal(record.session.status, 'Completed');
     assert.equal(record.session.statusDetails, 'EFT0301');
     assert.equal(record.cancelCalls, 0);
@@ -83,27 +71,27 @@ describe('what never cancels', () => {
   });
 
   test('moving the element within the page', async () => {
-    const context = await browser.newContext();
-    const { page, sessionId } = await openCheckout(context, stack);
+    const context = await env.browser.newContext();
+    const { page, sessionId } = await openCheckout(context, env.stack);
     await page.locator('#move-element').click();
     assert.equal(await page.evaluate(() => document.querySelector('bank-pay-session')?.parentElement?.id), 'move-target');
     await page.locator('#move-element').click();
     assert.equal(await page.evaluate(() => document.querySelector('bank-pay-session')?.parentElement?.id), 'payment-slot');
-    const record = await settleThenRead(stack, sessionId);
+    const record = await settleThenRead(env.stack, sessionId);
     assert.equal(record.session.status, 'Initiated', relayLogFor(sessionId));
     assert.equal(record.cancelCalls, 0);
     await context.close();
   });
 
   test("the hosted flow's own steps, back button and a close attempt the shopper takes back", async () => {
-    const context = await browser.newContext();
-    const { page, sessionId } = await openCheckout(context, stack);
+    const context = await env.browser.newContext();
+    const { page, sessionId } = await openCheckout(context, env.stack);
     const frame = await hostedFrame(page);
     await walkToReview(frame);
     await frame.getByRole('button', { name: 'Back' }).click();
     await frame.getByRole('button', { name: 'Close and leave the payment' }).click();
     await frame.getByRole('button', { name: 'Stay' }).click();
-    const record = await settleThenRead(stack, sessionId);
+    const record = await settleThenRead(env.stack, sessionId);
     assert.equal(record.session.status, 'Initiated', relayLogFor(sessionId));
     assert.equal(record.cancelCalls, 0);
     assert.equal(await elementState(page), 'active');
@@ -113,12 +101,12 @@ describe('what never cancels', () => {
 
 describe('closes that cancel', () => {
   test("the hosted flow's own close (CLOSE) cancels once and shows the timed-out state", async () => {
-    const context = await browser.newContext();
-    const { page, sessionId } = await openCheckout(context, stack);
+    const context = await env.browser.newContext();
+    const { page, sessionId } = await openCheckout(context, env.stack);
     const frame = await hostedFrame(page);
     await frame.getByRole('button', { name: 'Close and leave the payment' }).click();
     await frame.getByRole('button', { name: 'Leave', exact: true }).click();
-    const record = await waitForCancelled(stack, sessionId);
+    const record = await waitForCancelled(env.stack, sessionId);
     assert.ok(isCancelled(record.session.status));
     assert.equal(record.session.statusDetails, 'EFT0501');
     assert.equal(record.cancelCalls, 1);
@@ -129,8 +117,8 @@ describe('closes that cancel', () => {
 
 describe('after the session ends', () => {
   test('the element shows its timed-out state and the hosted page its own error', async () => {
-    const context = await browser.newContext();
-    const { page, sessionId } = await openCheckout(context, stack);
+    const context = await env.browser.newContext();
+    const { page, sessionId } = await openCheckout(context, env.stack);
     await page.locator('bank-pay-session [part~="close-button"]').click();
     await page.waitForFunction(() => document.querySelector('bank-pay-session')?.getAttribute('state') === 'cancelled');
     const alert = page.locator('bank-pay-session [role="alert"]');
@@ -139,14 +127,14 @@ describe('after the session ends', () => {
     assert.ok(await page.locator('bank-pay-session [part~="restart-button"]').isVisible());
 
     const direct = await context.newPage();
-    await direct.goto(`${stack.sandboxUrl}/app/?sessionId=${sessionId}`);
+    await direct.goto(`${env.stack.sandboxUrl}/app/?sessionId=${sessionId}`);
     await direct.waitForSelector('body[data-state="timed-out"]');
     await context.close();
   });
 
   test('expiry: the element switches to expired by itself, and so does the provider', async () => {
     const shortStack = await startE2EStack({ sessionTimeoutMs: 3000 });
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     try {
       const { page, sessionId } = await openCheckout(context, shortStack);
       await page.waitForFunction(() => document.querySelector('bank-pay-session')?.getAttribute('state') === 'expired', undefined, { timeout: 10_000 });

@@ -2,6 +2,7 @@
  * End-to-end support: the same stack `npm start` runs (on free ports), a real Chromium, and
  * the truth read back from the sandbox's inspection endpoint.
  */
+import { after, before } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startStack, freePort, type RunningStack, type StackOptions } from '../../demo/stack.js';
 import { chromiumPath, CHROMIUM_ARGS } from '../support/chromium.mjs';
@@ -33,6 +34,25 @@ export async function startE2EStack(options: StackOptions = {}): Promise<Running
 
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+}
+
+export interface E2EEnvironment {
+  readonly stack: RunningStack;
+  readonly browser: Browser;
+}
+
+/** One stack and one Chromium for a test file: started before its tests, stopped after. */
+export function useStackAndChromium(): E2EEnvironment {
+  const env = {} as { stack: RunningStack; browser: Browser };
+  before(async () => {
+    env.stack = await startE2EStack();
+    env.browser = await launchChromium();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.stack?.close();
+  });
+  return env;
 }
 
 export async function sandboxSession(stack: RunningStack, sessionId: string): Promise<SandboxSessionRecord> {
