@@ -6,3 +6,4 @@ export * from './hosted-message.js';
 export * from './cancel-request.js';
 export * from './problem.js';
 export * from './webhook.js';
+export * from './initiate-request.js';

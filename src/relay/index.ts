@@ -10,7 +10,7 @@ export { relayOptionsFromEnv, RELAY_ENV } from './env.js';
 export { mintCancelToken, verifyCancelToken, type CancelTokenClaims, type CancelTokenVerification } from './cancel-token.js';
 export { MIN_TOKEN_KEY_BYTES, tokenKeyWeakness } from './key-strength.js';
 export { createSession, type CreateSessionOptions, type CreatedSession } from './session.js';
-export type { InitiateSessionRequest } from './initiate-request.js';
+export type { InitiateSessionRequest } from '../protocol/initiate-request.js';
 export type { ProviderCredentials } from './provider-client.js';
 export { ProviderError } from './provider-error.js';
 export type { StatusChangeEvent, StatusChangeHandler } from './webhook-receiver.js';

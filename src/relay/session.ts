@@ -6,7 +6,7 @@
 
 import { isSessionId } from '../protocol/session-id.js';
 import { mintCancelToken } from './cancel-token.js';
-import type { InitiateSessionRequest } from './initiate-request.js';
+import type { InitiateSessionRequest } from '../protocol/initiate-request.js';
 import { assertStrongTokenKey } from './key-strength.js';
 import { providerUrlProblem } from './options.js';
 import { errorFromReply, ProviderClient, type ProviderCredentials } from './provider-client.js';

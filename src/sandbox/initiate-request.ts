@@ -1,40 +1,27 @@
 /**
- * The initiate body of `POST /api/v2/sessions` (PROVIDER.md, "Initiate request fields"):
- * its type, and a pure validator that names every bad field by its dotted path.
+ * The initiate body of `POST /api/v2/sessions` (its shape is in src/protocol): the sandbox's
+ * normalized form of it, and a pure validator that names every bad field by its dotted path.
  * Unknown fields are refused so that a typo in a merchant's request fails here and not in
  * production.
  */
 
 import type { Direction, SessionType } from '../protocol/products.js';
+import {
+  MAX_AMOUNT,
+  MAX_REFERENCE_ID_LENGTH,
+  MIN_AMOUNT,
+  REDIRECT_MODES,
+  type Address,
+  type Language,
+  type PayeeAccount,
+  type Payor,
+  type RedirectMode,
+} from '../protocol/initiate-request.js';
 import { isPlainObject } from './body.js';
 import type { FieldError } from './problem.js';
 
-export type Language = 'EN' | 'FR';
-export const REDIRECT_MODES = ['JsEvents', 'Redirect'] as const;
-export type RedirectMode = (typeof REDIRECT_MODES)[number];
-
-export interface Address {
-  readonly addressLine1?: string;
-  readonly addressLine2?: string;
-  readonly city?: string;
-  readonly province?: string;
-  readonly postalCode?: string;
-  readonly country?: string;
-}
-
-export interface Payor {
-  readonly firstName: string;
-  readonly lastName: string;
-  readonly email?: string;
-  readonly phone?: string;
-  readonly address?: Address;
-}
-
-export interface PayeeAccount {
-  readonly institutionCode: string;
-  readonly transitNumber: string;
-  readonly accountNumber: string;
-}
+export { MAX_AMOUNT, MAX_REFERENCE_ID_LENGTH, MIN_AMOUNT, REDIRECT_MODES } from '../protocol/initiate-request.js';
+export type { Address, Language, PayeeAccount, Payor, RedirectMode } from '../protocol/initiate-request.js';
 
 export interface InitiateOptions {
   readonly guarantee: { readonly enable: boolean };
@@ -58,9 +45,6 @@ export type InitiateValidation =
   | { readonly ok: true; readonly value: InitiateRequest }
   | { readonly ok: false; readonly errors: readonly FieldError[] };
 
-export const MAX_REFERENCE_ID_LENGTH = 100;
-export const MIN_AMOUNT = 0.01;
-export const MAX_AMOUNT = 99_999.99;
 const MAX_NAME_LENGTH = 100;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^\+?[0-9 ().-]{7,30}$/;

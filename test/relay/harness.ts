@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../src/sandbox/index.js';
 import { createRelay, createSession, type CreatedSession, type RelayApp, type RelayOptions } from '../../src/relay/index.js';
 import { serveRelay, type ServedRelay } from '../../src/relay/node.js';
-import type { InitiateSessionRequest } from '../../src/relay/initiate-request.js';
+import type { InitiateSessionRequest } from '../../src/protocol/initiate-request.js';
 import type { CancelResponse } from '../../src/protocol/cancel-request.js';
 
 export const SHOP_ORIGIN = 'https://shop.example';
