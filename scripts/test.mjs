@@ -60,12 +60,15 @@ async function browserSuite(name) {
   const code = await run(process.execPath, [join(root, 'node_modules/@web/test-runner/dist/bin.js'), '--config', 'web-test-runner.config.mjs'], {
     BPS_WTR_SUMMARY: summary,
   });
-  const result = existsSync(summary)
-    ? { name, ...JSON.parse(readFileSync(summary, 'utf8')) }
-    : { name, passed: 0, failed: 0, skipped: 0 };
-  result.failed += result.sessionErrors ?? 0;
-  delete result.sessionErrors;
+  const { engines = {}, missing = [], sessionErrors = 0, ...counts } = existsSync(summary)
+    ? JSON.parse(readFileSync(summary, 'utf8'))
+    : { passed: 0, failed: 0, skipped: 0 };
+  const result = { name, ...counts };
+  result.failed += sessionErrors;
   if (code !== 0 && result.failed === 0) result.failed = 1;
+  const perEngine = Object.entries(engines).map(([label, c]) => `${label} ${c.passed}/${c.failed + c.sessionErrors}/${c.skipped}`);
+  if (perEngine.length > 0) result.note = `passed/failed/skipped: ${perEngine.join(', ')}`;
+  for (const message of missing) console.warn(`\n${message}`);
   return result;
 }
 
