@@ -4,6 +4,7 @@
  */
 import { isTerminalStatus } from '../src/protocol/status.js';
 import { fetchProviderStatus } from './checkout-api.js';
+import { describeEvent } from './framework-shell.js';
 
 export const ELEMENT_EVENTS = [
   'bps-ready',
@@ -15,14 +16,6 @@ export const ELEMENT_EVENTS = [
   'bps-restart',
 ] as const;
 
-/** The event's own fields (the Event subclasses keep their data as own properties). */
-function describe(event: Event): string {
-  const fields = Object.entries(event).filter(([key, value]) => key !== 'isTrusted' && value !== undefined && typeof value !== 'function');
-  if (fields.length === 0) return '';
-  return fields
-    .map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
-    .join(' · ');
-}
 
 export function logElementEvents(root: EventTarget, list: HTMLElement, emptyText: string): () => void {
   list.replaceChildren(Object.assign(document.createElement('li'), { className: 'muted', textContent: emptyText }));
@@ -38,7 +31,7 @@ export function logElementEvents(root: EventTarget, list: HTMLElement, emptyText
     const name = document.createElement('strong');
     name.textContent = event.type;
     const detail = document.createElement('span');
-    detail.textContent = describe(event);
+    detail.textContent = describeEvent(event);
     item.append(time, ' ', name, ' ', detail);
     list.prepend(item);
   };

@@ -94,4 +94,31 @@ describe('the demo checkout page', () => {
     assert.deepEqual(consoleErrors, []);
     await context.close();
   });
+
+  async function sandboxSessionCount(): Promise<number> {
+    const body = (await (await fetch(`${env.stack.sandboxUrl}/sandbox/sessions`)).json()) as { sessions: unknown[] };
+    return body.sessions.length;
+  }
+
+  for (const [framework, path] of [['React', '/demo/react.html'], ['Vue', '/demo/vue.html']] as const) {
+    test(`the ${framework} checkout: renders, and switching product unmounts the element, cancelling its session once`, async () => {
+      const context = await env.browser.newContext({ viewport: { width: 1280, height: 1000 } });
+      const sessionsBefore = await sandboxSessionCount();
+      const { page, sessionId, consoleErrors } = await openCheckout(context, env.stack, {}, path);
+      // React's StrictMode runs effects twice in development: still one provider session.
+      assert.equal((await sandboxSessionCount()) - sessionsBefore, 1, 'the page created exactly one provider session');
+      await (await hostedFrame(page)).waitForSelector('h2');
+      await page.screenshot({ path: new URL(`demo-checkout-${framework.toLowerCase()}.png`, artifacts).pathname, fullPage: true });
+      await page.getByLabel(DEMO_STRINGS.en.productGEFT).check();
+      const record = await waitForCancelled(env.stack, sessionId);
+      assert.ok(isCancelled(record.session.status));
+      assert.equal(record.cancelCalls, 1);
+      await page.waitForFunction((old) => {
+        const next = window.__bpsDemo?.session.sessionId;
+        return next && next !== old && document.querySelector('bank-pay-session')?.getAttribute('state') === 'active';
+      }, sessionId);
+      assert.deepEqual(consoleErrors, []);
+      await context.close();
+    });
+  }
 });

@@ -94,6 +94,7 @@ export async function openCheckout(
   context: BrowserContext,
   stack: RunningStack,
   query: Record<string, string> = {},
+  path = '/',
 ): Promise<OpenCheckout> {
   const page = await context.newPage();
   const consoleErrors: string[] = [];
@@ -101,7 +102,7 @@ export async function openCheckout(
     if (message.type() === 'error') consoleErrors.push(message.text());
   });
   page.on('pageerror', (error) => consoleErrors.push(String(error)));
-  const url = new URL(stack.demoUrl);
+  const url = new URL(path, stack.demoUrl);
   for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
   await page.goto(url.toString());
   await page.waitForFunction(() => document.querySelector('bank-pay-session')?.getAttribute('state') === 'active', undefined, {

@@ -1,0 +1,319 @@
+/**
+ * The end-to-end abandonment cases of test/e2e/abandonment.test.ts and the must-not-cancel
+ * cases of test/e2e/non-abandonment.test.ts, written once against the engine harness and run
+ * in every engine whose driver can produce them, against the stack `npm start` runs, with the
+ * truth read from the sandbox. A case a driver cannot produce says why and which case covers
+ * it instead.
+ *
+ * To add a case: put it in one of the lists below (or a new list passed to `runEngineCases`),
+ * gate it on `engine.capabilities` rather than on the engine's name, and open its tab with
+ * `open()` so the tab is closed whatever happens.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { RunningStack } from '../../../demo/stack.js';
+import { allEnginesRequired, ENGINES, engineStatus, type EngineName } from '../../support/engines.mjs';
+import { isCancelled, relayLogFor, sandboxSession, settleThenRead, startE2EStack, waitForCancelled, type SandboxSessionRecord } from '../support.js';
+import { FLOW, PAGE, pollUntil, type EngineDriver, type EngineTab, type FlowFrame, type OpenCheckoutOptions } from './harness.js';
+
+/** What a case gets: the engine, the stack, and a way to open a tab that is always cleaned up. */
+export interface CaseContext {
+  readonly engine: EngineDriver;
+  readonly stack: RunningStack;
+  open(options?: OpenCheckoutOptions): Promise<EngineTab>;
+}
+
+export interface EngineCase {
+  readonly name: string;
+  /** Why this engine's driver cannot produce the case, or undefined when it can. */
+  readonly cannot?: (engine: EngineDriver) => string | undefined;
+  /** A known failure in this engine (node:test `todo`): the reason, pointing to the fix. */
+  readonly knownFailure?: (engine: EngineDriver) => string | undefined;
+  readonly run: (context: CaseContext) => Promise<void>;
+}
+
+export function assertCancelledOnce(record: SandboxSessionRecord, sessionId: string): void {
+  assert.ok(isCancelled(record.session.status), `expected Cancelled, got ${record.session.status}: ${relayLogFor(sessionId)}`);
+  assert.equal(record.session.statusDetails, 'EFT0501');
+  assert.equal(record.cancelCalls, 1, `expected exactly one cancel call, got ${record.cancelCalls}`);
+}
+
+export function assertNotCancelled(record: SandboxSessionRecord, sessionId: string, status = 'Initiated'): void {
+  assert.equal(record.session.status, status, relayLogFor(sessionId));
+  assert.equal(record.cancelCalls, 0, `no cancel may be sent: ${JSON.stringify(record.history)}`);
+}
+
+const WEBDRIVER_CLOSE =
+  'WebDriver classic closes a window without running beforeunload, so the driver cannot close a tab as a person does; ' +
+  'covered by "the page closing itself" (window.close() runs beforeunload and pagehide) and "closing the window through the driver"';
+
+/** The hosted flow's inner steps, up to the review screen (no payment made). */
+export async function walkToReview(flow: FlowFrame): Promise<void> {
+  await flow.waitFor(FLOW.stateIs('bank'));
+  await flow.click(FLOW.continueIn('bank'));
+  await flow.fill(FLOW.username, 'shopper');
+  await flow.fill(FLOW.password, 'correct horse');
+  await flow.click(FLOW.continueIn('signin'));
+  await flow.click(FLOW.continueIn('account'));
+  await flow.waitFor(FLOW.stateIs('review'));
+}
+
+/** Overrides the page's visibility for code to read and fires the browser's event, as a tab switch does. */
+function setVisibility(state: 'hidden' | 'visible'): string {
+  return `(() => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: function () { return '${state}'; } });
+    Object.defineProperty(document, 'hidden', { configurable: true, get: function () { return ${state === 'hidden'}; } });
+    document.dispatchEvent(new Event('visibilitychange'));
+    return true;
+  })()`;
+}
+
+export const ABANDONMENT_CASES: readonly EngineCase[] = [
+  {
+    name: 'the element close button',
+    async run({ stack, open }) {
+      const tab = await open();
+      await tab.clickPart('close-button');
+      if (await tab.evaluate<boolean>(`!!document.querySelector('bank-pay-session')?.shadowRoot?.querySelector('[part~="confirm-button"]')`)) {
+        await tab.clickPart('confirm-button');
+      }
+      assertCancelledOnce(await waitForCancelled(stack, tab.sessionId), tab.sessionId);
+      await tab.waitFor(PAGE.stateIs('cancelled'));
+    },
+  },
+  {
+    name: 'an in-page (SPA) route change that removes the element',
+    async run({ stack, open }) {
+      const tab = await open();
+      await tab.click('#spa-route');
+      await pollUntil(async () => new URL(await tab.url()).pathname === '/shop', 'the /shop route');
+      assertCancelledOnce(await waitForCancelled(stack, tab.sessionId), tab.sessionId);
+    },
+  },
+  {
+    name: 'following a link to another site',
+    async run({ stack, open }) {
+      const tab = await open();
+      await tab.click('#leave-link');
+      await pollUntil(async () => /elsewhere\.html/.test(await tab.url()), 'the other site');
+      assert.notEqual(new URL(await tab.url()).origin, new URL(stack.demoUrl).origin);
+      assertCancelledOnce(await waitForCancelled(stack, tab.sessionId), tab.sessionId);
+    },
+  },
+  {
+    name: 'reloading the page',
+    async run({ stack, open }) {
+      const tab = await open();
+      await tab.reload();
+      assertCancelledOnce(await waitForCancelled(stack, tab.sessionId), tab.sessionId);
+      await tab.waitFor(PAGE.sessionId);
+      assert.notEqual(await tab.evaluate<string>(PAGE.sessionId), tab.sessionId, 'the reloaded page starts a new session');
+    },
+  },
+  {
+    name: 'closing the tab as a person does (beforeunload, then pagehide)',
+    cannot: (engine) => (engine.capabilities.userTabClose ? undefined : WEBDRIVER_CLOSE),
+    async run({ stack, open }) {
+      const tab = await open();
+      await tab.closeAsUser();
+      assertCancelledOnce(await waitForCancelled(stack, tab.sessionId), tab.sessionId);
+    },
+  },
+  {
+    name: 'the page closing itself (window.close() on a window opened by script)',
+    async run({ stack, open }) {
+      const tab = await open({ popup: true });
+      await tab.closeItself();
+      assertCancelledOnce(await waitForCancelled(stack, tab.sessionId), tab.sessionId);
+    },
+  },
+  {
+    name: 'closing the window through the driver (no beforeunload: pagehide alone)',
+    async run({ stack, open }) {
+      const tab = await open();
+      await tab.closeByDriver();
+      assertCancelledOnce(await waitForCancelled(stack, tab.sessionId), tab.sessionId);
+    },
+  },
+  {
+    name: 'navigating away into the back/forward cache, then back',
+    async run({ stack, open }) {
+      const tab = await open();
+      await tab.evaluate(`(window.addEventListener('pagehide', (event) => sessionStorage.setItem('persisted', String(event.persisted))), true)`);
+      await tab.goto(new URL('/demo/elsewhere.html', stack.demoUrl).toString());
+      assertCancelledOnce(await waitForCancelled(stack, tab.sessionId), tab.sessionId);
+      await tab.back();
+      await tab.waitFor(PAGE.sessionId);
+      if (await tab.evaluate<boolean>(`sessionStorage.getItem('persisted') === 'true'`)) {
+        // Same document, restored: the element re-checked the status and shows that it ended.
+        await tab.waitFor(`/cancelled|expired/.test(${PAGE.elementState} ?? '')`);
+        assert.equal(await tab.evaluate<string>(PAGE.sessionId), tab.sessionId);
+      }
+      // Otherwise the engine did not keep the page: a new page and a new session; the old one stays cancelled.
+      assertCancelledOnce(await sandboxSession(stack, tab.sessionId), tab.sessionId);
+    },
+  },
+];
+
+export const MUST_NOT_CANCEL_CASES: readonly EngineCase[] = [
+  {
+    name: 'switching to another tab and back (visibility hidden)',
+    async run({ stack, open }) {
+      // Drivers keep a page "visible" behind another tab or window (Playwright's Chromium
+      // too), so visibility is overridden for code to read and the browser's own event is
+      // fired, as a tab switch does.
+      const tab = await open();
+      await tab.evaluate(setVisibility('hidden'));
+      const whileHidden = await settleThenRead(stack, tab.sessionId);
+      assert.equal(whileHidden.cancelCalls, 0, `nothing is sent while the tab is hidden: ${JSON.stringify(whileHidden.history)}`);
+      await tab.evaluate(setVisibility('visible'));
+      assertNotCancelled(await settleThenRead(stack, tab.sessionId), tab.sessionId);
+      assert.equal(await tab.evaluate(PAGE.elementState), 'active');
+    },
+  },
+  {
+    name: 'completing the hosted flow, then closing the tab',
+    async run({ stack, engine, open }) {
+      // Where the driver cannot close a tab as a person does, the page closes itself, which
+      // runs the same beforeunload and pagehide.
+      const tab = await open({ popup: !engine.capabilities.userTabClose });
+      await tab.inFlow(async (flow) => {
+        await walkToReview(flow);
+        await flow.click(FLOW.continueIn('review'));
+      });
+      await tab.waitFor(PAGE.stateIs('completed'));
+      await (engine.capabilities.userTabClose ? tab.closeAsUser() : tab.closeItself());
+      const record = await settleThenRead(stack, tab.sessionId);
+      assertNotCancelled(record, tab.sessionId, 'Completed');
+      assert.equal(record.session.statusDetails, 'EFT0301');
+    },
+  },
+  {
+    name: 'moving the element within the page',
+    async run({ stack, open }) {
+      const tab = await open();
+      const parentId = `document.querySelector('bank-pay-session')?.parentElement?.id`;
+      await tab.click('#move-element');
+      assert.equal(await tab.evaluate(parentId), 'move-target');
+      await tab.click('#move-element');
+      assert.equal(await tab.evaluate(parentId), 'payment-slot');
+      assertNotCancelled(await settleThenRead(stack, tab.sessionId), tab.sessionId);
+    },
+  },
+  {
+    name: "the hosted flow's own steps, back button and a close attempt the shopper takes back",
+    async run({ stack, open }) {
+      const tab = await open();
+      await tab.inFlow(async (flow) => {
+        await walkToReview(flow);
+        await flow.click(FLOW.backIn('review'));
+        await flow.waitFor(FLOW.stateIs('account'));
+        await flow.click(FLOW.close);
+        await flow.click(FLOW.stay);
+        await flow.waitFor(FLOW.stateIs('account'));
+      });
+      assertNotCancelled(await settleThenRead(stack, tab.sessionId), tab.sessionId);
+      assert.equal(await tab.evaluate(PAGE.elementState), 'active');
+    },
+  },
+  {
+    name: "the hosted flow's own close (CLOSE) cancels once and shows the timed-out state",
+    async run({ stack, open }) {
+      const tab = await open();
+      await tab.inFlow(async (flow) => {
+        await flow.waitFor(FLOW.stateIs('bank'));
+        await flow.click(FLOW.close);
+        await flow.click(FLOW.leave);
+      });
+      assertCancelledOnce(await waitForCancelled(stack, tab.sessionId), tab.sessionId);
+      await tab.waitFor(PAGE.stateIs('cancelled'));
+    },
+  },
+];
+
+function registerCase(engineCase: EngineCase, context: () => CaseContext): void {
+  test(engineCase.name, async (t) => {
+    const { engine } = context();
+    const cannot = engineCase.cannot?.(engine);
+    if (cannot) return t.skip(`${engine.label}: ${cannot}`);
+    const knownFailure = engineCase.knownFailure?.(engine);
+    if (knownFailure) t.todo(knownFailure);
+    await engineCase.run(context());
+  });
+}
+
+/**
+ * Registers the cases for one engine: one stack and one browser for the file, one tab per
+ * case. Without the engine on this machine, one skipped test names the Debian package; under
+ * CI, that is a failure instead.
+ */
+export function runEngineCases(
+  name: EngineName,
+  launch: () => Promise<EngineDriver>,
+  lists: Record<string, readonly EngineCase[]> = { 'abandonment cancels the provider session once': ABANDONMENT_CASES, 'what never cancels, and the flow close that does': MUST_NOT_CANCEL_CASES },
+): void {
+  const status = engineStatus(name);
+  const label = ENGINES[name].label;
+  if (!status.available) {
+    if (allEnginesRequired()) {
+      test(`${label} is installed (CI runs every engine)`, () => assert.fail(status.message));
+    } else {
+      console.warn(`\n⚠ ${status.message}\n`);
+      test(`${label}: end-to-end abandonment cases`, { skip: status.message }, () => undefined);
+    }
+    return;
+  }
+
+  let stack: RunningStack | undefined;
+  let engine: EngineDriver | undefined;
+  const tabs = new Set<EngineTab>();
+  const context = (): CaseContext => {
+    if (!stack || !engine) throw new Error(`${label} or the stack did not start`);
+    const [s, e] = [stack, engine];
+    return {
+      engine: e,
+      stack: s,
+      async open(options) {
+        const tab = await e.openCheckout(s, options);
+        tabs.add(tab);
+        return tab;
+      },
+    };
+  };
+
+  describe(label, () => {
+    before(async () => {
+      stack = await startE2EStack();
+      engine = await launch();
+    });
+    after(async () => {
+      await engine?.close();
+      await stack?.close();
+    });
+
+    for (const [title, cases] of Object.entries(lists)) {
+      describe(title, () => {
+        // Every case leaves no tab behind, passed or failed, so the next starts clean.
+        const cleanUp = async () => {
+          for (const tab of tabs) await tab.dispose();
+          tabs.clear();
+        };
+        for (const engineCase of cases) {
+          registerCase(
+            {
+              ...engineCase,
+              run: async (caseContext) => {
+                try {
+                  await engineCase.run(caseContext);
+                } finally {
+                  await cleanUp();
+                }
+              },
+            },
+            context,
+          );
+        }
+      });
+    }
+  });
+}
