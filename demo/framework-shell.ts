@@ -11,7 +11,7 @@ export const PRODUCTS: ReadonlyArray<{ product: Product; label: (lang: DemoLang)
 /** The event's own fields, for the live log. */
 export function describeEvent(event: Event): string {
   return Object.entries(event)
-    .filter(([key, value]) => key !== 'isTrusted' && value !== undefined && typeof value !== 'function')
+    .filter(([key, value]) => key !== 'isTrusted' && !key.startsWith('_') && value !== undefined && typeof value !== 'function')
     .map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
     .join(' · ');
 }
