@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
-import type { CancelReason } from '../protocol/cancel-request.js';
+import { INTENT_REVOKE_AFTER_MS, type CancelPhase, type CancelReason } from '../protocol/cancel-request.js';
 import { parseHostedMessage } from '../protocol/hosted-message.js';
 import { stepMeaning } from '../protocol/steps.js';
 import { styles } from './bank-pay-session.styles.js';
@@ -269,19 +269,32 @@ export class BankPaySession extends LitElement {
         return this.#onMessage(event as MessageEvent);
       case 'pagehide':
         return this.#abandon((event as PageTransitionEvent).persisted ? 'bfcache' : 'page-unload');
-      case 'beforeunload': {
-        // A handler that ran before this one asked for a "leave this page?" prompt: the
-        // shopper may stay, so leave the cancel to pagehide. (Handlers added later run later
-        // and cannot be seen; the two-phase intent/confirm delivery is the way out of that.)
-        const returnValue: unknown = (event as BeforeUnloadEvent).returnValue;
-        if (!event.defaultPrevented && !(typeof returnValue === 'string' && returnValue)) this.#abandon('page-unload');
-        return;
-      }
+      case 'beforeunload':
+        // Judged in a task of its own, once every beforeunload handler has run, those added
+        // after this one too (README, "The two-phase cancel").
+        return void setTimeout(this.#intend, 0, event);
       case 'visibilitychange':
         return document.visibilityState === 'hidden' ? this.#onHidden() : this.#refresh();
       default: // pageshow, resume
         return this.#refresh();
     }
+  };
+
+  /**
+   * No handler asked for a "leave this page?" prompt, so the page is going away: say so while
+   * a beacon still surely leaves (Firefox loses many sent from pagehide on a tab close). The
+   * relay cancels when its grace ends unless pagehide confirms sooner, or the revoke below
+   * tells it the page stayed after all (a download link, a cancelled navigation). With a
+   * prompt asked for, nothing is sent: a shopper who stays must keep the session, and one
+   * who leaves is cancelled by pagehide.
+   */
+  #intend = (event: BeforeUnloadEvent): void => {
+    // A prompt is asked for by preventDefault() or a non-empty returnValue. (An Event made by
+    // script has the legacy returnValue `true`: taken as a prompt, the side that never cancels.)
+    if (event.defaultPrevented || event.returnValue) return;
+    const { cancelUrl: url, sessionId, cancelToken: token } = this;
+    const send = (phase: CancelPhase) => isLive(this.#state) && deliverCancel({ url, sessionId, token }, 'page-unload', { phase });
+    if (send('intent')) setTimeout(send, INTENT_REVOKE_AFTER_MS, 'revoke');
   };
 
   /** Opt-in only: a hidden tab may be the shopper approving the payment in their bank's app. */

@@ -6,9 +6,10 @@
  *   refuses the beacon (sendBeacon returns false when its queue is full).
  * - `fetch` for paths where the shopper stays (close button, the flow's CLOSE, `cancel()`):
  *   the relay's JSON outcome is read and returned.
- * The request carries an optional `phase` so a two-phase intent / confirm / revoke delivery
- * (DESIGN.md) can reuse this module unchanged. Nothing is sent without a URL, a session id
- * and a token.
+ * A request carries an optional `phase`: the element's `beforeunload` intent and its revoke go
+ * out on the beacon path like any unload cancel (README, "The two-phase cancel"); without a
+ * phase the relay takes it as a confirm. Nothing is sent without a URL, a session id and a
+ * token.
  */
 import {
   encodeCancelRequest,
@@ -44,11 +45,11 @@ export interface DeliveryOptions {
 }
 
 /** The shopper is still on the page on these paths, so the relay's answer can be read and shown. */
-const SHOPPER_STAYS: ReadonlySet<CancelReason> = new Set(['close-button', 'flow-close', 'api']);
+const SHOPPER_STAYS: readonly CancelReason[] = ['close-button', 'flow-close', 'api'];
 
 /** Everywhere else the page may be gone before an answer comes back: only a beacon is sure to leave. */
 export function transportFor(reason: CancelReason): Transport {
-  return SHOPPER_STAYS.has(reason) ? 'fetch' : 'beacon';
+  return SHOPPER_STAYS.includes(reason) ? 'fetch' : 'beacon';
 }
 
 // A string body goes out as text/plain;charset=UTF-8 (a CORS-safelisted type, so no

@@ -24,12 +24,33 @@ export const CANCEL_REASONS = [
 export type CancelReason = (typeof CANCEL_REASONS)[number];
 
 /**
- * Two-phase delivery (DESIGN.md): an `intent` on beforeunload with a short grace, the
- * `confirm` on pagehide, a `revoke` when the page survives a leave prompt. A request
- * without a phase is a confirm: cancel now.
+ * Two-phase delivery (README, "The two-phase cancel"): an `intent` once a `beforeunload`
+ * ended without asking for a leave prompt, the `confirm` on pagehide, a `revoke` when the page
+ * is still there a little later. A request without a phase is a confirm: cancel now.
  */
 export const CANCEL_PHASES = ['confirm', 'intent', 'revoke'] as const;
 export type CancelPhase = (typeof CANCEL_PHASES)[number];
+
+/**
+ * How long after its intent the element revokes it if the page is still alive (a download
+ * link, a cancelled navigation, a 204). The relay's grace must be longer, with room for the
+ * revoke's trip: it refuses a grace under {@link MIN_INTENT_GRACE_MS}.
+ */
+export const INTENT_REVOKE_AFTER_MS = 1000;
+export const MIN_INTENT_GRACE_MS = 2 * INTENT_REVOKE_AFTER_MS;
+
+/** The relay's answer to an intent or a revoke. Beacons never read it; tools and tests do. */
+export type PhaseOutcome =
+  | 'pending' // the intent is held; the relay cancels when its grace ends unless revoked
+  | 'revoked' // the pending intent was dropped; nothing will be cancelled for it
+  | 'nothing-pending' // a revoke found no pending intent (never sent, already revoked)
+  | 'already-acted'; // the session's cancel already went ahead (confirmed, or its grace ended)
+
+export interface PhaseResponse {
+  readonly outcome: PhaseOutcome;
+  /** With `pending`: how long until the relay acts on the intent. */
+  readonly graceMs?: number;
+}
 
 export interface CancelRequest {
   readonly sessionId: string;
@@ -58,14 +79,10 @@ export interface StatusResponse {
 
 export const CANCEL_CONTENT_TYPE = 'text/plain;charset=UTF-8';
 
-export function encodeCancelRequest(request: CancelRequest): string {
-  const body: Record<string, string> = {
-    sessionId: request.sessionId,
-    token: request.token,
-    reason: request.reason,
-  };
-  if (request.phase && request.phase !== 'confirm') body.phase = request.phase;
-  return JSON.stringify(body);
+export function encodeCancelRequest({ sessionId, token, reason, phase }: CancelRequest): string {
+  // A confirm goes without a phase (JSON.stringify drops undefined): the shortest body, and the
+  // one every relay understands.
+  return JSON.stringify({ sessionId, token, reason, phase: phase === 'confirm' ? undefined : phase });
 }
 
 export type ParseFailure =

@@ -1,12 +1,14 @@
 // Every row of the abandonment table (DESIGN.md), checked on the wire: the recorder shows what
 // the browser really sent. Rows that must not cancel end with a real cancel() as a sentinel
 // where the session is still live, so "nothing arrived" cannot mean "not arrived yet".
-import { expect, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, waitUntil } from '@open-wc/testing';
 import type { BankPaySession } from '../../src/element/index.js';
+import { INTENT_REVOKE_AFTER_MS } from '../../src/protocol/cancel-request.js';
 import {
   arrived,
   CANCEL_TOKEN,
   collect,
+  fireBeforeUnload,
   firePagehide,
   frameOf,
   mount,
@@ -115,13 +117,6 @@ describe('abandonment: what cancels', () => {
     expectCancelBody(requests[0]!, el, 'bfcache');
   });
 
-  it('beforeunload while the session is live: a beacon', async () => {
-    const el = await mount();
-    dispatchEvent(new Event('beforeunload', { cancelable: true }));
-    const requests = await arrived(el.sessionId);
-    expectCancelBody(requests[0]!, el, 'page-unload');
-  });
-
   it('a refused beacon falls back to a keepalive fetch that reaches the wire', async () => {
     const el = await mount();
     const original = navigator.sendBeacon;
@@ -205,7 +200,7 @@ describe('abandonment: what never cancels', () => {
     addEventListener('beforeunload', prompt);
     try {
       const el = await mount();
-      dispatchEvent(new Event('beforeunload', { cancelable: true }));
+      fireBeforeUnload();
       await expectNothingSentYet(el);
     } finally {
       removeEventListener('beforeunload', prompt);
@@ -216,7 +211,7 @@ describe('abandonment: what never cancels', () => {
     const el = await mount({ cancelOn: 'close' });
     firePagehide();
     firePagehide(true);
-    dispatchEvent(new Event('beforeunload', { cancelable: true }));
+    fireBeforeUnload();
     postFromFlow(el, { step: 'CLOSE' });
     await nextEvent(el, 'bps-step');
     await expectNothingSentYet(el);
@@ -246,7 +241,7 @@ describe('abandonment: what never cancels', () => {
       const el = await mount();
       await end(el);
       const before = el.state;
-      dispatchEvent(new Event('beforeunload', { cancelable: true }));
+      fireBeforeUnload();
       firePagehide(true);
       firePagehide();
       expect(frameOf(el) === null, 'the frame is gone, so the flow cannot post CLOSE').to.equal(true);
@@ -280,6 +275,108 @@ describe('abandonment: what never cancels', () => {
       window.addEventListener = add;
       window.removeEventListener = remove;
     }
+  });
+});
+
+describe('abandonment: the two-phase cancel on beforeunload', () => {
+  /** Longer than the element waits before revoking an intent, so a revoke would have arrived. */
+  const pastTheRevoke = () => aTimeout(INTENT_REVOKE_AFTER_MS + 500);
+  const phases = async (el: BankPaySession) => (await recorded(el.sessionId)).map((r) => r.body?.phase ?? 'confirm');
+
+  function expectPhaseBody(request: { body: unknown; contentType: string; secFetchMode: string | null }, el: BankPaySession, phase: string): void {
+    expect(request.contentType).to.equal('text/plain;charset=UTF-8');
+    expect(request.body).to.deep.equal({ sessionId: el.sessionId, token: CANCEL_TOKEN, reason: 'page-unload', phase });
+    expect(request.secFetchMode).to.equal('no-cors'); // a beacon
+  }
+
+  it('no leave prompt asked for: an intent beacon, and a revoke when the page is still there (a download link)', async () => {
+    const el = await mount();
+    const exits = collect(el, 'bps-exit', 'bps-cancel');
+    fireBeforeUnload();
+    const [intent] = await arrived(el.sessionId);
+    expectPhaseBody(intent!, el, 'intent');
+    const [, revoke] = await arrived(el.sessionId, 2);
+    expectPhaseBody(revoke!, el, 'revoke');
+    // The shopper never left: the session is live and the element said nothing.
+    expect(el.state).to.equal('active');
+    expect(exits).to.have.length(0);
+    await el.cancel();
+    expect(await phases(el)).to.deep.equal(['intent', 'revoke', 'confirm']);
+  });
+
+  it('pagehide after the intent: the confirm, and no revoke', async () => {
+    const el = await mount();
+    const exit = nextEvent(el, 'bps-exit');
+    fireBeforeUnload();
+    await arrived(el.sessionId);
+    firePagehide();
+    expect((await exit).reason).to.equal('unloaded');
+    const [, confirm] = await arrived(el.sessionId, 2);
+    expectCancelBody(confirm!, el, 'page-unload');
+    await pastTheRevoke();
+    expect(await phases(el)).to.deep.equal(['intent', 'confirm']);
+  });
+
+  it('pagehide in the same task as beforeunload (a fast tab close): the confirm alone', async () => {
+    const el = await mount();
+    fireBeforeUnload();
+    firePagehide();
+    await arrived(el.sessionId);
+    await pastTheRevoke();
+    expect(await phases(el)).to.deep.equal(['confirm']);
+  });
+
+  const prompts: Array<[string, (event: BeforeUnloadEvent) => void]> = [
+    ['preventDefault()', (event) => event.preventDefault()],
+    ['a returnValue', (event) => (event.returnValue = 'You have unsaved changes')],
+  ];
+  for (const [how, askForPrompt] of prompts) {
+    it(`a page handler added after the element asks for a leave prompt (${how}) and the shopper stays: nothing is sent`, async () => {
+      const el = await mount();
+      // Added after the element's own listener, so it runs after it: only the deferred check sees it.
+      addEventListener('beforeunload', askForPrompt);
+      try {
+        fireBeforeUnload();
+        await pastTheRevoke();
+        expect(await recorded(el.sessionId)).to.have.length(0);
+        expect(el.state).to.equal('active');
+        await expectNothingSentYet(el);
+      } finally {
+        removeEventListener('beforeunload', askForPrompt);
+      }
+    });
+  }
+
+  it('a beforeunload Event made by script (legacy returnValue true) counts as a prompt: nothing is sent', async () => {
+    const el = await mount();
+    dispatchEvent(new Event('beforeunload', { cancelable: true }));
+    await expectNothingSentYet(el);
+  });
+
+  it('a leave prompt asked for, and the shopper leaves: pagehide confirms', async () => {
+    const el = await mount();
+    const askForPrompt = (event: Event) => event.preventDefault();
+    addEventListener('beforeunload', askForPrompt);
+    try {
+      fireBeforeUnload();
+      await settle();
+      firePagehide();
+      const [confirm, ...more] = await arrived(el.sessionId);
+      expectCancelBody(confirm!, el, 'page-unload');
+      expect(more).to.have.length(0);
+    } finally {
+      removeEventListener('beforeunload', askForPrompt);
+    }
+  });
+
+  it('the session ended during the grace: no revoke for it', async () => {
+    const el = await mount();
+    fireBeforeUnload();
+    await arrived(el.sessionId);
+    postFromFlow(el, { step: 'SUCCESS' });
+    await nextEvent(el, 'bps-exit');
+    await pastTheRevoke();
+    expect(await phases(el)).to.deep.equal(['intent']);
   });
 });
 
@@ -319,7 +416,7 @@ describe('abandonment: one cancel per session', () => {
     try {
       part(el, 'close-button')!.click();
       postFromFlow(el, { step: 'CLOSE' });
-      dispatchEvent(new Event('beforeunload', { cancelable: true }));
+      fireBeforeUnload();
       firePagehide(true);
       firePagehide();
       const outcomes = [el.cancel(), el.cancel('page-unload')];
@@ -340,7 +437,7 @@ describe('abandonment: one cancel per session', () => {
   it('sends exactly one beacon when unload paths race', async () => {
     const el = await mount();
     firePagehide(true);
-    dispatchEvent(new Event('beforeunload', { cancelable: true }));
+    fireBeforeUnload();
     firePagehide();
     el.remove();
     await arrived(el.sessionId);

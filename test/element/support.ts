@@ -128,6 +128,18 @@ export function firePagehide(persisted = false): void {
   dispatchEvent(new PageTransitionEvent('pagehide', { persisted }));
 }
 
+/**
+ * A real BeforeUnloadEvent (empty returnValue), as the browser fires it before leaving; page
+ * handlers may cancel it or set its returnValue to ask for a leave prompt. Dispatched by
+ * script, it raises no real prompt.
+ */
+export function fireBeforeUnload(): BeforeUnloadEvent {
+  const event = document.createEvent('BeforeUnloadEvent');
+  event.initEvent('beforeunload', false, true);
+  dispatchEvent(event);
+  return event;
+}
+
 export function firePageshow(persisted = true): void {
   dispatchEvent(new PageTransitionEvent('pageshow', { persisted }));
 }
