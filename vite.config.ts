@@ -12,7 +12,9 @@ const demoPort = Number(process.env.BPS_DEMO_PORT ?? 5173);
  *                                   Lit, React and Vue stay imports so the merchant's bundler
  *                                   keeps one copy of each; @lit/react is tiny and inlined, so it
  *                                   is not a dependency merchants have to install.
- * - `vite build --mode node`        server entries: `./relay`, `./relay/node`, `./sandbox`, the bin's cli.js.
+ * - `vite build --mode node`        server entries: `./relay`, `./relay/node`, `./relay/redis`
+ *                                   (node-redis, an optional peer, stays an import), `./sandbox`,
+ *                                   the bin's cli.js.
  *                                   Not minified: merchants read these stack traces in their logs.
  * - `vite build --mode standalone`  one self-contained file, Lit inlined, that registers the
  *                                   tag: the page without a bundler loads it with one script tag.
@@ -39,10 +41,11 @@ const TARGETS: Record<BuildTarget, { entries: Record<string, string>; external: 
     entries: {
       relay: 'src/relay/index.ts',
       'relay-node': 'src/relay/node.ts',
+      'relay-redis': 'src/relay/redis.ts',
       sandbox: 'src/sandbox/index.ts',
       cli: 'src/cli.ts',
     },
-    external: [...nodeBuiltins, ...['hono', '@hono/node-server'].map(packageImport)],
+    external: [...nodeBuiltins, ...['hono', '@hono/node-server', 'redis'].map(packageImport)],
     node: true,
   },
   standalone: {

@@ -5,7 +5,7 @@ import type { CancelResponse } from '../protocol/cancel-request.js';
 import type { CancelSettlement } from './cancel-service.js';
 import type { RateDecision } from './rate-limiter.js';
 
-export type JsonStatus = 200 | 202 | 400 | 401 | 403 | 404 | 413 | 415 | 429 | 500 | 502;
+export type JsonStatus = 200 | 202 | 400 | 401 | 403 | 404 | 413 | 415 | 429 | 500 | 502 | 503;
 
 export function json(c: Context, body: object, status: JsonStatus, headers: Record<string, string> = {}): Response {
   return c.json(body, status, { 'cache-control': 'no-store', ...headers });

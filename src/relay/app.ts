@@ -1,7 +1,9 @@
 /**
  * `createRelay`: the merchant relay as one Hono app (a Web-standard fetch handler).
  *
- *   POST {basePath}/cancel                      cancel request from the element (beacon or fetch)
+ *   POST {basePath}/cancel                      cancel request from the element (beacon or fetch):
+ *                                               a confirm cancels now, an intent after its grace
+ *                                               unless revoked (intent-service.ts)
  *   GET  {basePath}/sessions/:id/status?token=  the provider status, reduced to {status, statusDetails}
  *   POST {basePath}/webhooks                    the provider's signed SessionSetupStatusChanged
  *
@@ -21,8 +23,8 @@ import {
 } from '../protocol/cancel-request.js';
 import { isSessionId } from '../protocol/session-id.js';
 import { WEBHOOK_SIGNATURE_HEADER } from '../protocol/webhook.js';
-import { cancelAuditLine, type CancelAuditRecord } from './audit.js';
-import { CancelService, type DrainReport } from './cancel-service.js';
+import { cancelAuditLine, intentAuditLine, type CancelAuditRecord } from './audit.js';
+import { CancelService, type CancelSettlement, type DrainReport } from './cancel-service.js';
 import { verifyCancelToken } from './cancel-token.js';
 import { clientIpOf } from './client-ip.js';
 import { resolveRelayOptions, type RelayOptions, type ResolvedRelayOptions } from './options.js';
@@ -33,14 +35,28 @@ import { createRateLimiter, UNLIMITED, type RateDecision } from './rate-limiter.
 import { cancelHttpStatus, cancelResponseOf, json, tooManyRequests, within } from './answers.js';
 import { retryTransient } from './retry.js';
 import { createWebhookReceiver } from './webhook-receiver.js';
+import type { PendingIntent } from './intent-machine.js';
+import { IntentService, storeErrorMessage } from './intent-service.js';
 
 export type RelayApp = Hono & {
   /**
-   * Graceful shutdown: waits up to `timeoutMs` (default 10 s) for cancels still being retried,
-   * then stops the rest (logged as failed, abandoned). Call it after the server stops accepting.
+   * Graceful shutdown: waits up to `timeoutMs` (default 10 s) for intents whose grace is still
+   * running and for cancels still being retried, then stops the rest (cancels logged as failed,
+   * abandoned; intents left in a shared store for another relay). Call it after the server
+   * stops accepting.
    */
   drain(timeoutMs?: number): Promise<DrainReport>;
 };
+
+/** Who asked for a cancel, for its audit line. */
+interface CancelCause {
+  readonly sessionId: string;
+  readonly reason: CancelRequest['reason'];
+  readonly origin: string | undefined;
+  /** When the request (the intent, for one whose grace ended) arrived: the audit's latency counts from it. */
+  readonly receivedAt: number;
+  readonly phase?: CancelRequest['phase'];
+}
 
 /** Webhook bodies are a few hundred bytes; this only stops abuse. */
 const MAX_WEBHOOK_BODY_BYTES = 64 * 1024;
@@ -61,6 +77,54 @@ export function createRelay(options: RelayOptions): RelayApp {
     ...(config.fetch ? { fetch: config.fetch } : {}),
   });
   const cancels = new CancelService({ client, backoff: config.backoff, maxRetryWindowMs: config.maxRetryWindowMs });
+
+  const audit = (cause: CancelCause, record: Omit<CancelAuditRecord, 'sessionId' | 'reason' | 'origin' | 'latencyMs' | 'phase'>) =>
+    log(
+      cancelAuditLine(
+        { ...record, sessionId: cause.sessionId, reason: cause.reason, origin: cause.origin, latencyMs: Date.now() - cause.receivedAt, phase: cause.phase },
+        new Date(),
+      ),
+    );
+
+  /**
+   * Starts (or joins) the session's cancel and writes its audit line once the outcome is known,
+   * even after the answer went out. `answeredEarly` is called when the answer did not wait.
+   */
+  function startCancel(cause: CancelCause, tokenExpiresAt: number): { settlement: Promise<CancelSettlement>; audited: Promise<void>; answeredEarly: () => void } {
+    const { settlement, joined } = cancels.cancel(cause.sessionId, tokenExpiresAt);
+    let answeredBeforeOutcome = false;
+    const audited = settlement.then((result) =>
+      audit(cause, {
+        outcome: result.outcome,
+        referenceId: result.referenceId,
+        status: result.status,
+        statusDetails: result.statusDetails,
+        attempts: result.attempts,
+        error: result.error,
+        answeredBeforeOutcome,
+        deduplicated: joined,
+        abandoned: result.abandoned ?? false,
+      }),
+    );
+    return { settlement, audited, answeredEarly: () => (answeredBeforeOutcome = true) };
+  }
+
+  const intents = config.intents
+    ? new IntentService({
+        ...config.intents,
+        act: ({ sessionId, reason, origin, receivedAt, tokenExpiresAt }: PendingIntent) =>
+          startCancel({ sessionId, reason, origin, receivedAt, phase: 'intent' }, tokenExpiresAt).audited,
+        onStoreError: (operation, error, sessionId) =>
+          log({
+            type: 'bank-pay.intent-store',
+            time: new Date().toISOString(),
+            operation,
+            ...(sessionId ? { sessionId } : {}),
+            error: storeErrorMessage(error),
+          }),
+      })
+    : undefined;
+  intents?.startPolling();
   const ipLimiter = config.rateLimit ? createRateLimiter(config.rateLimit.perClientIp) : UNLIMITED;
   const sessionLimiter = config.rateLimit ? createRateLimiter(config.rateLimit.perSession) : UNLIMITED;
   const receiveWebhook = config.webhookSecret
@@ -131,23 +195,14 @@ export function createRelay(options: RelayOptions): RelayApp {
         return json(c, { outcome: 'rejected', error: parsed.message }, parsed.code === 'unsupported-media-type' ? 415 : 400);
       }
       const request: CancelRequest = parsed.value;
-      if (request.phase !== 'confirm') {
-        return json(
-          c,
-          { outcome: 'rejected', error: `phase "${request.phase}" is not enabled on this relay; send phase "confirm" or none` },
-          400,
-        );
+      const { sessionId, reason, phase = 'confirm' } = request;
+      if (phase !== 'confirm' && !intents) {
+        return json(c, { outcome: 'rejected', error: `phase "${phase}" is not enabled on this relay; send phase "confirm" or none` }, 400);
       }
 
-      const audit = (record: Omit<CancelAuditRecord, 'sessionId' | 'reason' | 'origin' | 'latencyMs'>) =>
-        log(
-          cancelAuditLine(
-            { ...record, sessionId: request.sessionId, reason: request.reason, origin, latencyMs: Date.now() - receivedAt },
-            new Date(),
-          ),
-        );
+      const cause: CancelCause = { sessionId, reason, origin, receivedAt, phase };
       const reject = (status: 403 | 429, auditError: string, answerError: string, decision?: RateDecision) => {
-        audit({ outcome: 'rejected', attempts: 0, error: auditError });
+        audit(cause, { outcome: 'rejected', attempts: 0, error: auditError });
         const body: CancelResponse = { outcome: 'rejected', error: answerError };
         return decision && !decision.allowed ? tooManyRequests(c, decision, body) : json(c, body, status);
       };
@@ -160,25 +215,25 @@ export function createRelay(options: RelayOptions): RelayApp {
       const decision = sessionLimiter.take(`cancel:${request.sessionId.toLowerCase()}`);
       if (!decision.allowed) return reject(429, 'too many requests for this session', 'too many requests', decision);
 
-      const { settlement, joined } = cancels.cancel(request.sessionId, verification.expiresAt);
-      let answeredBeforeOutcome = false;
-      keepAlive(
-        c,
-        settlement.then((result) =>
-          audit({
-            outcome: result.outcome,
-            referenceId: result.referenceId,
-            status: result.status,
-            statusDetails: result.statusDetails,
-            attempts: result.attempts,
-            error: result.error,
-            answeredBeforeOutcome,
-            deduplicated: joined,
-            abandoned: result.abandoned ?? false,
-          }),
-        ),
-      );
-      const result = await within(settlement, config.answerWithinMs, () => (answeredBeforeOutcome = true));
+      if (phase !== 'confirm' && intents) {
+        const answer = await intents.receive({ sessionId, reason, phase, tokenExpiresAt: verification.expiresAt, origin });
+        if (answer.ok && answer.wakeUp) keepAlive(c, answer.wakeUp);
+        log(
+          intentAuditLine(
+            answer.ok
+              ? { sessionId, reason, phase, origin, outcome: answer.response.outcome, graceMs: answer.response.graceMs }
+              : { sessionId, reason, phase, origin, outcome: 'failed', error: answer.error },
+            new Date(),
+          ),
+        );
+        if (!answer.ok) return json(c, { outcome: 'failed', error: answer.error } satisfies CancelResponse, 503);
+        return json(c, answer.response, answer.response.outcome === 'pending' ? 202 : 200);
+      }
+
+      // A confirm always wins: no intent of this session may start a second cancel from now on.
+      const { settlement, audited, answeredEarly } = startCancel(cause, verification.expiresAt);
+      keepAlive(c, Promise.all([intents?.confirmed(sessionId), audited]));
+      const result = await within(settlement, config.answerWithinMs, answeredEarly);
       const response: CancelResponse = result
         ? cancelResponseOf(result)
         : { outcome: 'failed', retrying: true, error: 'the provider has not answered yet; the relay keeps retrying' };
@@ -240,7 +295,13 @@ export function createRelay(options: RelayOptions): RelayApp {
     return json(c, { error: 'internal error' }, 500);
   });
 
-  return Object.assign(app, {
-    drain: (timeoutMs: number = DEFAULT_DRAIN_TIMEOUT_MS) => cancels.drain(timeoutMs),
-  });
+  /** Intents first: one whose grace ends within the bound still gets its cancel, which the cancels' drain then waits for. */
+  async function drain(timeoutMs: number = DEFAULT_DRAIN_TIMEOUT_MS): Promise<DrainReport> {
+    const started = Date.now();
+    const intentsLeft = (await intents?.drain(timeoutMs)) ?? 0;
+    const report = await cancels.drain(Math.max(0, timeoutMs - (Date.now() - started)));
+    return intentsLeft > 0 ? { ...report, intentsLeft } : report;
+  }
+
+  return Object.assign(app, { drain });
 }

@@ -1,11 +1,13 @@
 /**
- * The audit line written for every cancel request the relay could read. Built field by
- * field from known values, never by spreading a request, so no token or secret can slip in.
+ * The audit lines: one per cancel (a confirm, or an intent whose grace ended) and one per intent
+ * or revoke received. Built field by field from known values, never by spreading a request, so
+ * no token or secret can slip in.
  */
 
-import type { CancelOutcome, CancelReason } from '../protocol/cancel-request.js';
+import type { CancelOutcome, CancelPhase, CancelReason, PhaseOutcome } from '../protocol/cancel-request.js';
 
 export const CANCEL_AUDIT_TYPE = 'bank-pay.cancel';
+export const INTENT_AUDIT_TYPE = 'bank-pay.intent';
 
 export interface CancelAuditRecord {
   readonly sessionId: string;
@@ -28,9 +30,26 @@ export interface CancelAuditRecord {
   readonly deduplicated?: boolean;
   /** Stopped by a graceful shutdown before the provider answered. */
   readonly abandoned?: boolean;
+  /** `intent`: the cancel of an intent whose grace ended (latency counts from the intent). Absent for a confirm. */
+  readonly phase?: CancelPhase;
+}
+
+export interface IntentAuditRecord {
+  readonly sessionId: string;
+  readonly reason: CancelReason;
+  readonly phase: Exclude<CancelPhase, 'confirm'>;
+  /** What became of it; `failed` when the store could not be reached or was full. */
+  readonly outcome: PhaseOutcome | 'failed';
+  /** With `pending`: when the relay acts unless a confirm or revoke comes first. */
+  readonly graceMs?: number | undefined;
+  readonly origin: string | undefined;
+  readonly error?: string | undefined;
 }
 
 const MAX_ORIGIN_LENGTH = 200;
+
+// The header is attacker-controlled: bounded so a huge one cannot bloat the log.
+const boundedOrigin = (origin: string | undefined) => (origin === undefined ? null : origin.slice(0, MAX_ORIGIN_LENGTH));
 
 export function cancelAuditLine(record: CancelAuditRecord, time: Date): Record<string, unknown> {
   const line: Record<string, unknown> = {
@@ -44,12 +63,27 @@ export function cancelAuditLine(record: CancelAuditRecord, time: Date): Record<s
     statusDetails: record.statusDetails ?? null,
     attempts: record.attempts,
     latencyMs: Math.max(0, Math.round(record.latencyMs)),
-    // The header is attacker-controlled: bounded so a huge one cannot bloat the log.
-    origin: record.origin === undefined ? null : record.origin.slice(0, MAX_ORIGIN_LENGTH),
+    origin: boundedOrigin(record.origin),
   };
   if (record.error) line.error = record.error;
   if (record.answeredBeforeOutcome) line.answeredBeforeOutcome = true;
   if (record.deduplicated) line.deduplicated = true;
   if (record.abandoned) line.abandoned = true;
+  if (record.phase && record.phase !== 'confirm') line.phase = record.phase;
+  return line;
+}
+
+export function intentAuditLine(record: IntentAuditRecord, time: Date): Record<string, unknown> {
+  const line: Record<string, unknown> = {
+    type: INTENT_AUDIT_TYPE,
+    time: time.toISOString(),
+    sessionId: record.sessionId,
+    reason: record.reason,
+    phase: record.phase,
+    outcome: record.outcome,
+    origin: boundedOrigin(record.origin),
+  };
+  if (record.graceMs !== undefined) line.graceMs = record.graceMs;
+  if (record.error) line.error = record.error;
   return line;
 }

@@ -43,6 +43,11 @@ export interface DrainReport {
   readonly settled: number;
   /** Cancels still retrying when the bound ran out; they were stopped and logged as failed. */
   readonly abandoned: number;
+  /**
+   * Intents whose grace had not ended when the bound ran out, if any: a shared store keeps them
+   * for another relay (or this one, restarted); the memory store loses them.
+   */
+  readonly intentsLeft?: number;
 }
 
 /** Outcomes that will not change by asking again. */

@@ -5,7 +5,9 @@
  */
 
 import type { Context } from 'hono';
+import { MIN_INTENT_GRACE_MS } from '../protocol/cancel-request.js';
 import type { BackoffPolicy } from './backoff.js';
+import { createMemoryIntentStore, type IntentStore } from './intent-store.js';
 import { tokenKeyWeakness } from './key-strength.js';
 import type { ProviderCredentials } from './provider-client.js';
 import type { RateLimit } from './rate-limiter.js';
@@ -53,6 +55,34 @@ export interface RelayOptions {
   readonly waitUntil?: (promise: Promise<unknown>) => void;
   /** The fetch used to reach the provider (instrumentation, tests). */
   readonly fetch?: typeof fetch;
+  /**
+   * The two-phase cancel (intent on beforeunload, confirm on pagehide, revoke when the page
+   * stays). Default: intents held in this instance's memory, acted on after a 3 s grace.
+   * Several instances need a shared store (`bank-pay-session/relay/redis`). `false` answers
+   * intents and revokes with a 400, as a relay without the feature would.
+   */
+  readonly intents?: false | IntentOptions;
+}
+
+export interface IntentOptions {
+  /** Where pending intents live. Default: this instance's memory (`createMemoryIntentStore()`). */
+  readonly store?: IntentStore;
+  /**
+   * How long an intent waits for its confirm or revoke before the relay cancels. Default 3000;
+   * at least 2000, since the element revokes 1 s after its intent when the page stays.
+   */
+  readonly graceMs?: number;
+  /** How often a shared store is polled for intents whose grace ended elsewhere. Default 1000. */
+  readonly pollIntervalMs?: number;
+  /** Longest one store call may take; past it the request is answered `failed`. Default 1000. */
+  readonly storeTimeoutMs?: number;
+}
+
+export interface ResolvedIntentOptions {
+  readonly store: IntentStore;
+  readonly graceMs: number;
+  readonly pollIntervalMs: number;
+  readonly storeTimeoutMs: number;
 }
 
 export interface ResolvedRelayOptions {
@@ -73,6 +103,7 @@ export interface ResolvedRelayOptions {
   readonly clientIpHeader: string | undefined;
   readonly waitUntil: ((promise: Promise<unknown>) => void) | undefined;
   readonly fetch: typeof fetch | undefined;
+  readonly intents: ResolvedIntentOptions | false;
 }
 
 export const DEFAULTS = {
@@ -85,6 +116,11 @@ export const DEFAULTS = {
   perClientIp: { limit: 120, windowMs: 60_000 },
   perSession: { limit: 20, windowMs: 60_000 },
   webhookToleranceMs: 5 * 60_000,
+  // Firefox loses most pagehide beacons on a tab close, so its cancels land when the grace
+  // ends: short enough for that, long enough for the element's revoke (1 s) plus the trip.
+  intentGraceMs: 3000,
+  intentPollIntervalMs: 1000,
+  intentStoreTimeoutMs: 1000,
 } as const;
 
 /** Thrown for a missing, malformed or weak setting; lists every problem at once. */
@@ -199,6 +235,8 @@ export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions
     }
   }
 
+  const intents = resolveIntentOptions(options.intents, problems);
+
   if (problems.length > 0) throw new RelayConfigError(problems);
   return {
     provider: { url: provider.url!, clientId: provider.clientId!, clientSecret: provider.clientSecret! },
@@ -218,5 +256,29 @@ export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions
     clientIpHeader: options.clientIpHeader?.trim().toLowerCase() || undefined,
     waitUntil: options.waitUntil,
     fetch: options.fetch,
+    intents,
+  };
+}
+
+function resolveIntentOptions(options: false | IntentOptions | undefined, problems: string[]): ResolvedIntentOptions | false {
+  if (options === false) return false;
+  const graceMs = positive(options?.graceMs, DEFAULTS.intentGraceMs, 'intents.graceMs', problems);
+  if (graceMs < MIN_INTENT_GRACE_MS) {
+    problems.push(`intents.graceMs must be at least ${MIN_INTENT_GRACE_MS}: the element revokes an intent ${MIN_INTENT_GRACE_MS / 2} ms after it when the page stays`);
+  }
+  const store = options?.store;
+  if (store !== undefined && (typeof store.apply !== 'function' || typeof store.due !== 'function')) {
+    problems.push('intents.store must be an intent store (createMemoryIntentStore, createRedisIntentStore)');
+  }
+  const pollIntervalMs = options?.pollIntervalMs ?? DEFAULTS.intentPollIntervalMs;
+  if (typeof pollIntervalMs !== 'number' || !Number.isFinite(pollIntervalMs) || pollIntervalMs < 0) {
+    problems.push('intents.pollIntervalMs must be 0 (no polling) or a positive number');
+  }
+  return {
+    // One memory store per relay: "memory" means this instance's own.
+    store: store ?? createMemoryIntentStore(),
+    graceMs,
+    pollIntervalMs,
+    storeTimeoutMs: positive(options?.storeTimeoutMs, DEFAULTS.intentStoreTimeoutMs, 'intents.storeTimeoutMs', problems),
   };
 }

@@ -142,16 +142,21 @@ describe('POST /bank-pay/cancel', () => {
     assert.equal(body.outcome, 'cancelled');
   });
 
-  test('phases other than confirm are refused with a clear 400 and no provider call', async () => {
-    const session = await h.newSession();
-    for (const phase of ['intent', 'revoke']) {
-      const response = await h.post(JSON.stringify({ sessionId: session.sessionId, token: session.cancelToken, reason: 'page-unload', phase }));
-      assert.equal(response.status, 400);
-      assert.match(((await response.json()) as { error: string }).error, /not enabled on this relay/);
+  test('with intents: false, phases other than confirm are refused with a clear 400 and no provider call', async () => {
+    const plain = await startHarness({ relay: { intents: false } });
+    try {
+      const session = await plain.newSession();
+      for (const phase of ['intent', 'revoke']) {
+        const response = await plain.post(JSON.stringify({ sessionId: session.sessionId, token: session.cancelToken, reason: 'page-unload', phase }));
+        assert.equal(response.status, 400);
+        assert.match(((await response.json()) as { error: string }).error, /not enabled on this relay/);
+      }
+      const confirm = await plain.post(JSON.stringify({ sessionId: session.sessionId, token: session.cancelToken, reason: 'page-unload', phase: 'confirm' }));
+      assert.equal(confirm.status, 200);
+      assert.equal((await plain.inspect(session.sessionId)).cancelCalls, 1);
+    } finally {
+      await plain.close();
     }
-    const confirm = await h.post(JSON.stringify({ sessionId: session.sessionId, token: session.cancelToken, reason: 'page-unload', phase: 'confirm' }));
-    assert.equal(confirm.status, 200);
-    assert.equal((await h.inspect(session.sessionId)).cancelCalls, 1);
   });
 
   test('the provider call completes even when the browser has gone', async () => {

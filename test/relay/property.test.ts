@@ -69,7 +69,7 @@ describe('random cancel requests', () => {
           fc.string({ maxLength: 300 }),
           fc.string({ unit: 'binary', maxLength: 300 }),
           fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.stringify(value) ?? ''),
-          fc.constant(JSON.stringify({ sessionId: target.sessionId, token: target.cancelToken, reason: 'api', phase: 'intent' })),
+          fc.constant(JSON.stringify({ sessionId: target.sessionId, token: target.cancelToken, reason: 'api', phase: 'now' })),
           fc.constant(JSON.stringify({ sessionId: target.sessionId.replace(/.$/, 'z'), token: target.cancelToken, reason: 'api' })),
           fc.string({ minLength: 2100, maxLength: 2500 }),
         ),
