@@ -10,7 +10,7 @@ import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../
 import { createRelay, createSession, type CreatedSession, type RelayApp, type RelayOptions } from '../../src/relay/index.js';
 import { serveRelay, type ServedRelay } from '../../src/relay/node.js';
 import type { InitiateSessionRequest } from '../../src/protocol/initiate-request.js';
-import type { CancelResponse } from '../../src/protocol/cancel-request.js';
+import type { CancelPhase, CancelResponse, PhaseResponse } from '../../src/protocol/cancel-request.js';
 
 export const SHOP_ORIGIN = 'https://shop.example';
 export const CLIENT = { clientId: 'relay-test-client', clientSecret: 'relay-test-secret-9f8e7d6c' };
@@ -28,6 +28,14 @@ export const EFT_REQUEST: InitiateSessionRequest = {
   options: { guarantee: { enable: false }, redirectPreferences: { mode: 'JsEvents' } },
   payor: { firstName: 'Alex', lastName: 'Tremblay', email: 'alex@example.com' },
 };
+
+/** What the cancel endpoint answers to any phase: a cancel outcome (confirm, refusals) or a phase outcome. */
+export interface PhaseAnswerBody {
+  readonly outcome: PhaseResponse['outcome'] | CancelResponse['outcome'];
+  readonly graceMs?: number;
+  readonly status?: string;
+  readonly error?: string;
+}
 
 export interface SandboxSessionView {
   session: { sessionId: string; status: string; statusDetails: string; referenceId: string };
@@ -52,6 +60,8 @@ export interface Harness {
   /** POST {relay}/bank-pay/cancel with a raw body. */
   post(body: string, options?: { contentType?: string | null; origin?: string | null; path?: string }): Promise<Response>;
   cancel(session: CreatedSession, options?: { origin?: string | null; token?: string; reason?: string }): Promise<{ http: number; body: CancelResponse }>;
+  /** POST a two-phase request (`confirm` is sent with its phase field spelled out). */
+  phase(session: CreatedSession, phase: CancelPhase, options?: { token?: string }): Promise<{ http: number; body: PhaseAnswerBody }>;
   auditLines(sessionId?: string): Array<Record<string, unknown>>;
   close(): Promise<void>;
 }
@@ -59,6 +69,8 @@ export interface Harness {
 export interface HarnessOptions {
   readonly relay?: Partial<RelayOptions>;
   readonly sandbox?: StartSandboxOptions;
+  /** Serve this relay against a sandbox already running (another harness's), which close() leaves running. */
+  readonly sharedSandbox?: RunningSandbox;
   /** Have the sandbox deliver its webhooks to this relay (the relay's port is chosen first). */
   readonly deliverWebhooks?: boolean;
 }
@@ -76,7 +88,7 @@ async function freePort(): Promise<number> {
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const relayPort = options.deliverWebhooks ? await freePort() : 0;
-  const sandbox = await startSandbox({
+  const sandbox = options.sharedSandbox ?? await startSandbox({
     port: 0,
     clients: [CLIENT],
     webhookSecret: WEBHOOK_SECRET,
@@ -84,6 +96,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.deliverWebhooks ? { webhookUrl: `http://127.0.0.1:${relayPort}/bank-pay/webhooks` } : {}),
     ...options.sandbox,
   });
+  const closeSandbox = () => (options.sharedSandbox ? Promise.resolve() : sandbox.close());
   const tokenKeys = options.relay?.tokenKeys ?? [randomKey()];
   const logs: Array<Record<string, unknown>> = [];
   const providerRequests: string[] = [];
@@ -107,14 +120,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...options.relay,
   });
   } catch (error) {
-    await sandbox.close();
+    await closeSandbox();
     throw error;
   }
   let served: ServedRelay;
   try {
     served = await serveRelay(relay, { port: relayPort, host: '127.0.0.1', drainTimeoutMs: 3000 });
   } catch (error) {
-    await sandbox.close();
+    await closeSandbox();
     throw error;
   }
 
@@ -166,12 +179,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const response = await harness.post(JSON.stringify({ sessionId: session.sessionId, token, reason }), { origin });
       return { http: response.status, body: (await response.json()) as CancelResponse };
     },
+    async phase(session, phase, { token = session.cancelToken } = {}) {
+      const response = await harness.post(JSON.stringify({ sessionId: session.sessionId, token, reason: 'page-unload', phase }));
+      return { http: response.status, body: (await response.json()) as PhaseAnswerBody };
+    },
     auditLines(sessionId) {
       return logs.filter((line) => line.type === 'bank-pay.cancel' && (sessionId === undefined || line.sessionId === sessionId));
     },
     async close() {
       await served.close();
-      await sandbox.close();
+      await closeSandbox();
     },
   };
   return harness;

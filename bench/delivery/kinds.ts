@@ -1,0 +1,96 @@
+/**
+ * The kinds of abandonment the delivery benchmark drives, as the e2e tests drive them
+ * (test/e2e/abandonment.test.ts), and what each variant is expected to do about each.
+ */
+import type { BrowserContext, Page } from 'playwright-core';
+import type { RunningStack } from '../../demo/stack.js';
+import { closeButton, type Variant } from './variants.js';
+
+export const ABANDONMENT_KINDS = ['closeButton', 'spaRemoval', 'link', 'reload', 'tabClose', 'contextClose', 'bfcache'] as const;
+export type AbandonmentKind = (typeof ABANDONMENT_KINDS)[number];
+
+export interface ActionInput {
+  readonly page: Page;
+  readonly context: BrowserContext;
+  readonly variant: Variant;
+  readonly stack: RunningStack;
+}
+
+export interface ActionResult {
+  /** bfcache kind: whether the page really went into the back/forward cache (pagehide.persisted). */
+  readonly enteredBfcache?: boolean;
+}
+
+export interface KindSpec {
+  readonly label: string;
+  /**
+   * The checkout page is still open after the action, so closing the trial's context could
+   * itself send a cancel (an unload): only a cancel recorded before that counts.
+   */
+  readonly pageStays: boolean;
+  /** Set when the naive baselines have no handler for this kind at all: they are not run, rate 0. */
+  readonly noNaiveHandler?: string;
+  act(input: ActionInput): Promise<ActionResult>;
+}
+
+export const KINDS: Record<AbandonmentKind, KindSpec> = {
+  closeButton: {
+    label: 'close button',
+    pageStays: true,
+    async act({ page, variant }) {
+      await closeButton(page, variant).click();
+      return {};
+    },
+  },
+  spaRemoval: {
+    label: 'SPA route change removes it',
+    pageStays: true,
+    noNaiveHandler: 'a route change unloads nothing, so neither beforeunload nor unload fires; a naive page has no hook for it',
+    async act({ page }) {
+      await page.locator('#spa-route').click();
+      return {};
+    },
+  },
+  link: {
+    label: 'link to another site',
+    pageStays: false,
+    async act({ page }) {
+      await Promise.all([page.waitForURL(/elsewhere\.html/), page.locator('#leave-link').click()]);
+      return {};
+    },
+  },
+  reload: {
+    label: 'reload',
+    pageStays: false,
+    async act({ page }) {
+      await page.reload();
+      return {};
+    },
+  },
+  tabClose: {
+    label: 'tab close',
+    pageStays: false,
+    async act({ page }) {
+      await page.close({ runBeforeUnload: true });
+      return {};
+    },
+  },
+  contextClose: {
+    label: 'browser context (window) close',
+    pageStays: false,
+    async act({ context }) {
+      await context.close();
+      return {};
+    },
+  },
+  bfcache: {
+    label: 'bfcache entry (navigate away, same site)',
+    pageStays: false,
+    async act({ page, stack }) {
+      await page.goto(new URL('/demo/elsewhere.html', stack.demoUrl).toString());
+      // Same origin, same tab: the checkout's pagehide handler left the flag in sessionStorage.
+      const persisted = await page.evaluate(() => sessionStorage.getItem('bench-pagehide-persisted'));
+      return { enteredBfcache: persisted === 'true' };
+    },
+  },
+};

@@ -1,0 +1,46 @@
+/**
+ * The parent's handle on the browser benchmarks' servers: the backend (sandbox + merchant
+ * server) and the page server, each in its own process.
+ */
+import { fileURLToPath } from 'node:url';
+import { freePort, type RunningStack } from '../../demo/stack.js';
+import { forkServer } from '../lib/child.js';
+import type { BackendReady } from './backend-process.js';
+import type { PagesReady } from './pages-process.js';
+
+const entry = (name: string) => fileURLToPath(new URL(name, import.meta.url));
+
+/** Shaped like demo/stack.ts's RunningStack, so the e2e helpers (sandboxSession, …) take it. */
+export async function startBenchStack(perClientIpLimit: number): Promise<RunningStack> {
+  const [sandboxPort, merchantPort, pagesPort] = [await freePort(), await freePort(), await freePort()];
+  const backend = await forkServer<BackendReady>(entry('./backend-process.ts'), {
+    execArgv: ['--import', 'tsx'],
+    env: {
+      BENCH_SANDBOX_PORT: String(sandboxPort),
+      BENCH_MERCHANT_PORT: String(merchantPort),
+      BENCH_PAGE_ORIGINS: `http://localhost:${pagesPort},http://127.0.0.1:${pagesPort}`,
+      BENCH_RELAY_PER_IP_LIMIT: String(perClientIpLimit),
+    },
+  });
+  try {
+    const pages = await forkServer<PagesReady>(entry('./pages-process.ts'), {
+      execArgv: ['--import', 'tsx'],
+      env: { BENCH_PAGES_PORT: String(pagesPort), BENCH_MERCHANT_PORT: String(merchantPort) },
+      readyTimeoutMs: 60_000,
+    });
+    const { merchantUrl, sandboxUrl } = backend.ready;
+    return {
+      demoUrl: pages.ready.demoUrl,
+      merchantUrl,
+      sandboxUrl,
+      providerUrl: sandboxUrl,
+      close: async () => {
+        await pages.stop();
+        await backend.stop();
+      },
+    };
+  } catch (error) {
+    await backend.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * One delivery trial: a fresh browser context, the variant's checkout, the abandoning action,
+ * and the sandbox's own record of when (and whether) the cancel arrived.
+ *
+ * Latency = the sandbox's history time of the first cancel call minus a Date.now() taken in
+ * Node just before the action; both clocks are this machine's.
+ */
+import type { Browser } from 'playwright-core';
+import type { RunningStack } from '../../demo/stack.js';
+import { sandboxSession, type SandboxSessionRecord } from '../../test/e2e/support.js';
+import { KINDS, type AbandonmentKind } from './kinds.js';
+import { openVariant, type Variant } from './variants.js';
+
+export interface TrialTiming {
+  /** Longest wait for the cancel while the page is still open, before the context closes. */
+  readonly windowMs: number;
+  /** Wait for the cancel when the page is already gone (the final read catches later ones). */
+  readonly quickWaitMs: number;
+  readonly pollMs: number;
+}
+
+export interface TrialRecord {
+  readonly variant: Variant;
+  readonly kind: AbandonmentKind;
+  readonly sessionId: string;
+  /** Date.now() just before the action. */
+  readonly actionAt: number;
+  /** Date.now() just before the trial's context was closed. */
+  readonly cleanupAt: number;
+  readonly enteredBfcache?: boolean;
+  /** The page could not be opened or the action failed; the trial still counts if a session existed. */
+  readonly error?: string;
+}
+
+export interface TrialOutcome extends TrialRecord {
+  readonly delivered: boolean;
+  readonly latencyMs?: number;
+  readonly cancelCalls: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** When the sandbox handled the session's first cancel call, in epoch ms. */
+export function firstCancelAt(record: SandboxSessionRecord): number | undefined {
+  const entry = record.history.find((item) => item.type === 'cancel');
+  return entry ? Date.parse(entry.at) : undefined;
+}
+
+async function waitForCancelCall(stack: RunningStack, sessionId: string, waitMs: number, pollMs: number): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  while (Date.now() < deadline) {
+    if ((await sandboxSession(stack, sessionId)).cancelCalls > 0) return;
+    await sleep(pollMs);
+  }
+}
+
+export async function runTrial(
+  browser: Browser,
+  stack: RunningStack,
+  variant: Variant,
+  kind: AbandonmentKind,
+  timing: TrialTiming,
+): Promise<TrialRecord | undefined> {
+  const spec = KINDS[kind];
+  const context = await browser.newContext();
+  let sessionId = '';
+  let actionAt = 0;
+  let enteredBfcache: boolean | undefined;
+  let error: string | undefined;
+  try {
+    const opened = await openVariant(context, stack, variant);
+    sessionId = opened.sessionId;
+    actionAt = Date.now();
+    enteredBfcache = (await spec.act({ page: opened.page, context, variant, stack })).enteredBfcache;
+  } catch (caught) {
+    error = caught instanceof Error ? caught.message.split('\n')[0] : String(caught);
+  }
+  if (!sessionId || !actionAt) {
+    await context.close().catch(() => undefined);
+    return undefined; // never got as far as abandoning anything: not a trial
+  }
+  await waitForCancelCall(stack, sessionId, spec.pageStays ? timing.windowMs : timing.quickWaitMs, timing.pollMs);
+  const cleanupAt = Date.now();
+  await context.close().catch(() => undefined);
+  return {
+    variant,
+    kind,
+    sessionId,
+    actionAt,
+    cleanupAt,
+    ...(enteredBfcache === undefined ? {} : { enteredBfcache }),
+    ...(error ? { error } : {}),
+  };
+}
+
+/**
+ * Reads what the sandbox recorded for a finished trial. A cancel counts when it came after
+ * the action and, if the page was still open, before the trial closed it (closing runs the
+ * page's unload handlers, which is another abandonment, not this one).
+ */
+export async function judgeTrial(stack: RunningStack, trial: TrialRecord): Promise<TrialOutcome> {
+  const record = await sandboxSession(stack, trial.sessionId);
+  const at = firstCancelAt(record);
+  const inWindow = at !== undefined && at >= trial.actionAt && (!KINDS[trial.kind].pageStays || at <= trial.cleanupAt);
+  return {
+    ...trial,
+    delivered: inWindow,
+    ...(inWindow ? { latencyMs: at - trial.actionAt } : {}),
+    cancelCalls: record.cancelCalls,
+  };
+}

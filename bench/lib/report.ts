@@ -1,0 +1,153 @@
+/** Renders results.json as bench/RESULTS.md. Pure: results in, Markdown out. */
+import { KINDS, ABANDONMENT_KINDS } from '../delivery/kinds.js';
+import type { KindFigures } from '../delivery/delivery.js';
+import { QUIET_CASE_LABELS, QUIET_CASES } from '../delivery/non-abandonment.js';
+import { VARIANT_INFO } from '../delivery/variants.js';
+import type { BenchResults } from './results.js';
+import type { Summary } from './stats.js';
+
+const percent = (rate: number) => `${Math.round(rate * 1000) / 10}%`;
+const ms = (value: number | null | undefined) => (value === null || value === undefined ? '–' : `${value}`);
+const spread = (summary: Summary | null | undefined) => (summary ? `${summary.min}–${summary.max}` : '–');
+const bytes = (value: number) => value.toLocaleString('en-US');
+
+function table(header: string[], rows: string[][]): string {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+}
+
+function deliveryCell(figures: KindFigures | undefined): string[] {
+  if (!figures) return ['–', '–', '–'];
+  if (figures.trials === 0) return ['0% (not run¹)', '–', '–'];
+  return [`${percent(figures.rate)} (${figures.delivered}/${figures.trials})`, ms(figures.p50Ms), ms(figures.p95Ms)];
+}
+
+function sizeSection(results: BenchResults): string {
+  const size = results.size!;
+  const rows = Object.values(size.bundles).map((bundle) => [bundle.label, bytes(bundle.minified), bytes(bundle.gzip), bytes(bundle.brotli)]);
+  const budgets = size.budgets.map((budget) => `${budget.bundle} ${bytes(budget.gzip)} / ${bytes(budget.budget)} B gzip: ${budget.ok ? 'within' : '**over**'}`);
+  return [
+    '## 1. Size',
+    '',
+    'Minified ES modules built from the sources with the package\'s own bundler (Vite / rolldown), in memory; gzip level 9, brotli quality 11. Bytes. Sizes are deterministic: one build is the figure.',
+    '',
+    table(['bundle', 'minified', 'gzip', 'brotli'], rows),
+    '',
+    `Budgets (1 KB = 1024 B): ${budgets.join('; ')}.`,
+  ].join('\n');
+}
+
+function deliverySection(results: BenchResults): string {
+  const delivery = results.delivery!;
+  const baselines = results.baselines!;
+  const rows = ABANDONMENT_KINDS.map((kind) => [
+    KINDS[kind].label + (kind === 'bfcache' && delivery.bfcache.enteredBfcache !== undefined ? ` (entered bfcache: ${delivery.bfcache.enteredBfcache}/${delivery.bfcache.trials})` : ''),
+    ...deliveryCell(delivery[kind]),
+    ...deliveryCell(baselines.naiveFetch[kind]),
+    ...deliveryCell(baselines.naiveBeacon[kind]),
+  ]);
+  const notes = ABANDONMENT_KINDS.flatMap((kind) => (KINDS[kind].noNaiveHandler ? [`¹ ${KINDS[kind].label}: ${KINDS[kind].noNaiveHandler}. Recorded as 0%, not run.`] : []));
+  const quiet = results.nonAbandonment ?? {};
+  const quietRows = Object.entries(quiet).flatMap(([variant, cases]) =>
+    QUIET_CASES.map((quietCase) => [variant, QUIET_CASE_LABELS[quietCase], `${cases[quietCase].cancelCalls}`, `${cases[quietCase].trials}`]),
+  );
+  const duplicates = ABANDONMENT_KINDS.reduce((sum, kind) => sum + delivery[kind].duplicates, 0);
+  const trials = results.settings.delivery.trials;
+  return [
+    '## 2. Cancel delivery and latency',
+    '',
+    `${trials} trials per kind and variant in Chromium ${results.chromium ?? ''}, a fresh browser context each, against the real relay and sandbox on loopback, the variants interleaved. **Delivered**: the session reached Cancelled at the sandbox. **Latency**: the sandbox's recorded time of the cancel call minus \`Date.now()\` taken in Node just before the abandoning action (same clock). Where the page stays open (close button, SPA removal) only a cancel recorded before the trial closed its context counts.`,
+    '',
+    'Variants: ' + Object.entries(VARIANT_INFO).map(([name, info]) => `**${name}**: ${info.description}`).join('; ') + '. All three pages create the session the same way (POST /merchant/sessions) and send the same body to the same relay.',
+    '',
+    table(
+      ['kind', 'element', 'p50 ms', 'p95 ms', 'naive fetch', 'p50 ms', 'p95 ms', 'naive beacon', 'p50 ms', 'p95 ms'],
+      rows,
+    ),
+    '',
+    ...notes,
+    '',
+    `Element sessions that got more than one cancel call: ${duplicates}.`,
+    '',
+    `### Never cancels (falseCancels = ${results.falseCancels})`,
+    '',
+    table(['variant', 'case', 'cancel calls', 'trials'], quietRows),
+    ...(results.trialErrors?.length ? ['', `Trial errors (${results.trialErrors.length}): ${results.trialErrors.slice(0, 10).join('; ')}`] : []),
+  ].join('\n');
+}
+
+function relaySection(results: BenchResults): string {
+  const relay = results.relay!;
+  const settings = results.settings.relay;
+  const floodRows = relay.flood.map((round) => [
+    bytes(round.requests),
+    bytes(round.accepted),
+    bytes(round.rejected429),
+    `${round.lost}`,
+    `${round.idleRssMb}`,
+    `${round.peakRssMb}`,
+    `${(round.burstMs / 1000).toFixed(1)}`,
+  ]);
+  return [
+    '## 3. Relay under load',
+    '',
+    `autocannon, ${settings.connections} connections, ${settings.rounds} rounds of ${bytes(settings.requestsPerRound)} cancels each way (after ${bytes(settings.warmupRequests)} warm-up), every cancel for a fresh sandbox session. Relay and sandbox each in their own process, the relay bundled and run with plain \`node\`, audit log on.`,
+    '',
+    table(
+      ['path', 'cancels/s median', 'spread', 'latency p50 ms (median)', 'latency p99 ms (median)'],
+      [
+        ['browser → relay → sandbox', `${Math.round(relay.relayPerSecond.p50)}`, `${Math.round(relay.relayPerSecond.min)}–${Math.round(relay.relayPerSecond.max)}`, `${relay.relayLatencyP50Ms.p50}`, `${relay.relayLatencyP99Ms.p50}`],
+        ['straight to the sandbox', `${Math.round(relay.directPerSecond.p50)}`, `${Math.round(relay.directPerSecond.min)}–${Math.round(relay.directPerSecond.max)}`, `${relay.directLatencyP50Ms.p50}`, `${relay.directLatencyP99Ms.p50}`],
+      ],
+    ),
+    '',
+    `**Overhead ratio** (direct cancels/s ÷ relay cancels/s, median of rounds): **${relay.overheadRatio}**; p50 latency ratio ${relay.latencyRatioP50}.`,
+    '',
+    `**Flood**: cancels from ${settings.flood.clientAddresses} client addresses (x-forwarded-for, the relay behind a proxy) over ${settings.flood.connections} connections, the sandbox answering ${settings.flood.providerLatencyMs} ms late, a fresh relay with its shipped rate limits each time.`,
+    '',
+    table(['cancels', 'accepted', '429', 'lost', 'relay RSS idle MB', 'relay peak RSS MB (VmHWM)', 'burst s'], floodRows),
+    '',
+    `Peak RSS over the full floods: **${relay.peakRssMb} MB**; accepted cancels that never reached the sandbox: **${relay.lost}**.`,
+  ].join('\n');
+}
+
+function firstPaintSection(results: BenchResults): string {
+  const firstPaint = results.firstPaint!;
+  return [
+    '## 4. First paint',
+    '',
+    `From the page's navigation request to the hosted flow's request (browser request timings), ${firstPaint.runs} runs each, interleaved, fresh context each. The element page loads the minified self-contained file with one module script; the other page has a plain \`<iframe>\`; both pages are served as they are (no dev-server rewriting).`,
+    '',
+    table(
+      ['page', 'median ms', 'p95 ms', 'spread ms'],
+      [
+        ['with the element', `${firstPaint.elementMs.p50}`, `${firstPaint.elementMs.p95}`, spread(firstPaint.elementMs)],
+        ['plain iframe', `${firstPaint.iframeMs.p50}`, `${firstPaint.iframeMs.p95}`, spread(firstPaint.iframeMs)],
+      ],
+    ),
+    '',
+    `**Ratio** (element ÷ plain iframe, medians): **${firstPaint.ratio}**.`,
+  ].join('\n');
+}
+
+export function renderReport(results: BenchResults): string {
+  const { machine, git } = results;
+  const sections: string[] = [
+    '# Benchmark results',
+    '',
+    `Produced by \`${results.command}\` on ${results.generatedAt} in ${Math.round(results.durationSeconds)} s. Every figure is regenerated by that command; \`results.json\` beside this file has them all, with the settings.`,
+    '',
+    `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.os}, Node ${machine.node}. Load average (1 min) ${machine.loadAverageStart} at the start, ${machine.loadAverageEnd ?? '?'} at the end (other work on the machine shows up in the timings). Commit ${git.commit}${git.uncommittedFiles ? ` with ${git.uncommittedFiles} uncommitted files` : ''}.`,
+    '',
+    `Versions: ${Object.entries(results.versions).map(([name, version]) => `${name} ${version}`).join(', ')}${results.chromium ? `, Chromium ${results.chromium}` : ''}.`,
+  ];
+  if (results.targets?.length) {
+    sections.push('', '## Targets', '', table(['target', 'met', 'measured'], results.targets.map((check) => [check.target, check.met ? 'yes' : '**no**', check.detail])));
+  }
+  if (results.size) sections.push('', sizeSection(results));
+  if (results.delivery && results.baselines) sections.push('', deliverySection(results));
+  if (results.relay) sections.push('', relaySection(results));
+  if (results.firstPaint) sections.push('', firstPaintSection(results));
+  const failures = Object.entries(results.failures);
+  if (failures.length) sections.push('', '## Sections that failed', '', ...failures.map(([section, reason]) => `- ${section}: ${reason}`));
+  return `${sections.join('\n')}\n`;
+}

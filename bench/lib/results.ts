@@ -1,0 +1,99 @@
+/**
+ * The shape of bench/results.json and the issue's targets, judged from it. Pure: no I/O.
+ */
+import type { DeliveryResults, KindFigures } from '../delivery/delivery.js';
+import { ABANDONMENT_KINDS, type AbandonmentKind } from '../delivery/kinds.js';
+import type { FirstPaintResults } from '../first-paint/first-paint.js';
+import type { RelayResults } from '../relay-load/relay-load.js';
+import type { BenchSettings } from '../settings.js';
+import type { BudgetCheck, BundleName, BundleSize } from '../size/bundles.js';
+import type { GitInfo, MachineInfo } from './machine.js';
+
+export interface SizeSection {
+  readonly elementGzip: number;
+  readonly standaloneGzip: number;
+  readonly litGzip: number;
+  readonly bundles: Record<BundleName, BundleSize & { readonly label: string }>;
+  readonly budgets: readonly BudgetCheck[];
+}
+
+export interface BenchResults {
+  readonly generatedAt: string;
+  readonly command: string;
+  durationSeconds: number;
+  readonly machine: MachineInfo;
+  readonly chromium?: string;
+  readonly versions: Record<string, string>;
+  readonly git: GitInfo;
+  readonly settings: BenchSettings;
+  size?: SizeSection;
+  delivery?: DeliveryResults['delivery'];
+  baselines?: DeliveryResults['baselines'];
+  falseCancels?: number;
+  nonAbandonment?: DeliveryResults['nonAbandonment'];
+  trialErrors?: readonly string[];
+  relay?: RelayResults;
+  firstPaint?: FirstPaintResults;
+  /** Sections that failed to run, with the reason. */
+  readonly failures: Record<string, string>;
+  targets?: readonly TargetCheck[];
+}
+
+export interface TargetCheck {
+  readonly target: string;
+  readonly met: boolean;
+  readonly detail: string;
+}
+
+const P95_TARGET_MS = 250;
+
+function deliveryTargets(delivery: Record<AbandonmentKind, KindFigures>): TargetCheck[] {
+  const notFull = ABANDONMENT_KINDS.filter((kind) => delivery[kind].rate < 1);
+  const slow = ABANDONMENT_KINDS.filter((kind) => (delivery[kind].p95Ms ?? Number.POSITIVE_INFINITY) >= P95_TARGET_MS);
+  return [
+    {
+      target: '100% delivery for every abandonment kind',
+      met: notFull.length === 0,
+      detail: notFull.length === 0 ? 'every kind 100%' : notFull.map((kind) => `${kind} ${Math.round(delivery[kind].rate * 1000) / 10}%`).join(', '),
+    },
+    {
+      target: `p95 under ${P95_TARGET_MS} ms on loopback`,
+      met: slow.length === 0,
+      detail: slow.length === 0 ? 'every kind under' : slow.map((kind) => `${kind} ${delivery[kind].p95Ms ?? 'n/a'} ms`).join(', '),
+    },
+  ];
+}
+
+/** The issue's targets, judged on what was measured (a section not run yields no check). */
+export function evaluateTargets(results: BenchResults): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  for (const budget of results.size?.budgets ?? []) {
+    checks.push({
+      target: `${budget.bundle} ≤ ${budget.budget / 1024} KB gzip`,
+      met: budget.ok,
+      detail: `${budget.gzip} bytes (${budget.budget - budget.gzip} bytes ${budget.ok ? 'to spare' : 'over'})`,
+    });
+  }
+  if (results.delivery) checks.push(...deliveryTargets(results.delivery));
+  if (results.falseCancels !== undefined) {
+    checks.push({ target: '0 cancels in the non-abandonment cases', met: results.falseCancels === 0, detail: `${results.falseCancels} cancels` });
+  }
+  if (results.relay) {
+    const answered = results.relay.flood.every((round) => round.rejected429 > 0);
+    checks.push({ target: 'flood: excess answered 429', met: answered, detail: results.relay.flood.map((round) => `${round.rejected429} × 429`).join(', ') });
+    checks.push({ target: 'flood: every accepted cancel reaches the sandbox', met: results.relay.lost === 0, detail: `${results.relay.lost} lost` });
+  }
+  if (results.firstPaint) {
+    checks.push({
+      target: 'the element does not delay the hosted flow',
+      met: results.firstPaint.ratio <= 1.1,
+      detail: `ratio ${results.firstPaint.ratio} (element / plain iframe, medians; ≤ 1.1 counted as no delay)`,
+    });
+  }
+  return checks;
+}
+
+/** Budgets are the one target the bench enforces with its exit code (the issue asks for it). */
+export function budgetsFailed(results: BenchResults): boolean {
+  return (results.size?.budgets ?? []).some((budget) => !budget.ok);
+}

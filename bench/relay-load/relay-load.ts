@@ -1,0 +1,300 @@
+/**
+ * Section 3, the relay under load, on loopback, each server in its own process:
+ *
+ * - Overhead: the same number of cancels for fresh sessions, through the relay (which calls
+ *   the sandbox) and straight to the sandbox's cancel endpoint, in alternating rounds.
+ *   Overhead ratio = sandbox-direct cancels per second / relay cancels per second.
+ * - Flood: a burst of cancels while the sandbox answers 1 s late, against a fresh relay with
+ *   its shipped rate limits: its peak memory (VmHWM), how many got 429, and whether every
+ *   cancel it accepted reached the sandbox.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { encodeCancelRequest } from '../../src/protocol/cancel-request.js';
+import { mintCancelToken } from '../../src/relay/cancel-token.js';
+import { bundleForNode } from '../lib/bundle-node.js';
+import { forkServer, readProcessMemory, type ChildServer } from '../lib/child.js';
+import { median, round, roundSummary, summarize, type Summary } from '../lib/stats.js';
+import { fire, type FireResult } from './fire.js';
+import type { LoadRelayReady } from './relay-process.js';
+import type { CreatedLoadSession, LoadSandboxReady, SessionOutcomes } from './sandbox-process.js';
+
+export interface RelayLoadSettings {
+  readonly rounds: number;
+  readonly requestsPerRound: number;
+  readonly connections: number;
+  readonly warmupRequests: number;
+  readonly flood: {
+    /** One flood per entry, of that many cancels: a smaller one first shows whether memory grows with the flood. */
+    readonly requests: readonly number[];
+    readonly connections: number;
+    readonly providerLatencyMs: number;
+    /** Distinct client addresses the flood comes from (x-forwarded-for behind a proxy). */
+    readonly clientAddresses: number;
+    /** Longest wait for accepted cancels to reach the sandbox after the burst. */
+    readonly settleTimeoutMs: number;
+  };
+}
+
+interface PathRound {
+  readonly perSecond: number;
+  readonly latencyMs: FireResult['latencyMs'];
+  readonly statusCounts: Record<string, number>;
+}
+
+export interface FloodRound {
+  readonly requests: number;
+  readonly accepted: number;
+  readonly rejected429: number;
+  readonly statusCounts: Record<string, number>;
+  readonly errors: number;
+  /** Accepted cancels whose session the sandbox does not show as Cancelled. */
+  readonly lost: number;
+  readonly providerCancelCalls: number;
+  readonly idleRssMb: number;
+  readonly peakRssMb: number;
+  readonly burstMs: number;
+  readonly settledMs: number;
+}
+
+export interface RelayResults {
+  readonly overheadRatio: number;
+  readonly latencyRatioP50: number;
+  readonly relayPerSecond: Summary;
+  readonly directPerSecond: Summary;
+  readonly relayLatencyP50Ms: Summary;
+  readonly directLatencyP50Ms: Summary;
+  readonly relayLatencyP99Ms: Summary;
+  readonly directLatencyP99Ms: Summary;
+  readonly rounds: ReadonlyArray<{ readonly relay: PathRound; readonly direct: PathRound }>;
+  readonly peakRssMb: number;
+  readonly idleRssMb: number;
+  readonly lost: number;
+  readonly flood: ReadonlyArray<FloodRound>;
+}
+
+const CANCEL_PATH = '/bank-pay/cancel';
+const MB = 1024 * 1024;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Credentials {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly tokenKey: string;
+}
+
+interface Servers {
+  readonly sandbox: ChildServer<LoadSandboxReady>;
+  readonly relayEntry: string;
+  readonly credentials: Credentials;
+}
+
+interface TokenedSession extends CreatedLoadSession {
+  readonly token: string;
+  /** The client address the request claims (flood only). */
+  readonly clientAddress?: string;
+}
+
+async function createSessions(servers: Servers, count: number): Promise<TokenedSession[]> {
+  const created = await servers.sandbox.request<CreatedLoadSession[]>({ type: 'create-sessions', count }, 120_000);
+  return Promise.all(
+    created.map(async (session) => ({
+      ...session,
+      token: await mintCancelToken({ sessionId: session.sessionId, expiresAt: session.expiresAt }, servers.credentials.tokenKey),
+    })),
+  );
+}
+
+async function startRelay(servers: Servers, env: Record<string, string>): Promise<ChildServer<LoadRelayReady>> {
+  const { clientId, clientSecret, tokenKey } = servers.credentials;
+  return forkServer<LoadRelayReady>(servers.relayEntry, {
+    env: {
+      BENCH_PROVIDER_URL: servers.sandbox.ready.url,
+      BENCH_CLIENT_ID: clientId,
+      BENCH_CLIENT_SECRET: clientSecret,
+      BENCH_TOKEN_KEY: tokenKey,
+      ...env,
+    },
+  });
+}
+
+async function sandboxAccessToken(servers: Servers): Promise<string> {
+  const { clientId, clientSecret } = servers.credentials;
+  const response = await fetch(`${servers.sandbox.ready.url}/api/v1/authorize`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: 'grant_type=client_credentials',
+  });
+  if (!response.ok) throw new Error(`the sandbox refused to authorize the bench (${response.status})`);
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+const relayCancel = (session: TokenedSession) => ({
+  path: CANCEL_PATH,
+  headers: {
+    'content-type': 'text/plain;charset=UTF-8',
+    ...(session.clientAddress ? { 'x-forwarded-for': session.clientAddress } : {}),
+  },
+  body: encodeCancelRequest({ sessionId: session.sessionId, token: session.token, reason: 'page-unload' }),
+});
+
+const directCancel = (accessToken: string) => (session: TokenedSession) => ({
+  path: `/api/v2/sessions/${session.sessionId}/cancel`,
+  headers: { authorization: `Bearer ${accessToken}` },
+  body: '',
+});
+
+function assertAllCancelled(result: FireResult, label: string): void {
+  const refused = result.statuses.filter((status) => status !== 200).length;
+  if (refused > 0) throw new Error(`${label}: ${refused} of ${result.statuses.length} cancels were not answered 200 (${JSON.stringify(result.statusCounts)})`);
+}
+
+async function runPath(servers: Servers, path: 'relay' | 'direct', relay: ChildServer<LoadRelayReady>, count: number, connections: number): Promise<PathRound> {
+  const sessions = await createSessions(servers, count);
+  const result =
+    path === 'relay'
+      ? await fire({ url: relay.ready.url, items: sessions, connections, request: relayCancel })
+      : await fire({ url: servers.sandbox.ready.url, items: sessions, connections, request: directCancel(await sandboxAccessToken(servers)) });
+  assertAllCancelled(result, path);
+  await servers.sandbox.request({ type: 'reset' });
+  return { perSecond: result.perSecond, latencyMs: result.latencyMs, statusCounts: result.statusCounts };
+}
+
+async function measureOverhead(servers: Servers, settings: RelayLoadSettings, log: (line: string) => void) {
+  const relay = await startRelay(servers, { BENCH_RATE_LIMIT: 'off' });
+  try {
+    // Warm-up (JIT, connection pools, the relay's provider token), not recorded.
+    await runPath(servers, 'relay', relay, settings.warmupRequests, settings.connections);
+    await runPath(servers, 'direct', relay, settings.warmupRequests, settings.connections);
+    const rounds: Array<{ relay: PathRound; direct: PathRound }> = [];
+    for (let index = 0; index < settings.rounds; index++) {
+      // Alternate which path goes first, so drift (other load, GC) falls on both alike.
+      const order: Array<'relay' | 'direct'> = index % 2 === 0 ? ['relay', 'direct'] : ['direct', 'relay'];
+      const pair: Partial<Record<'relay' | 'direct', PathRound>> = {};
+      for (const path of order) pair[path] = await runPath(servers, path, relay, settings.requestsPerRound, settings.connections);
+      rounds.push(pair as { relay: PathRound; direct: PathRound });
+      log(`  round ${index + 1}: relay ${Math.round(pair.relay!.perSecond)}/s (p50 ${pair.relay!.latencyMs.p50} ms), direct ${Math.round(pair.direct!.perSecond)}/s (p50 ${pair.direct!.latencyMs.p50} ms)`);
+    }
+    return rounds;
+  } finally {
+    await relay.stop();
+  }
+}
+
+function clientAddress(index: number, addresses: number): string {
+  const n = index % addresses;
+  return `10.0.${Math.floor(n / 250)}.${(n % 250) + 1}`;
+}
+
+async function floodOnce(servers: Servers, settings: RelayLoadSettings['flood'], requests: number, log: (line: string) => void): Promise<FloodRound> {
+  await servers.sandbox.request({ type: 'reset' });
+  const creating = Date.now();
+  const warmup = (await createSessions(servers, 50)).map((session) => ({ ...session, clientAddress: '10.255.0.1' }));
+  const sessions = (await createSessions(servers, requests)).map((session, index) => ({
+    ...session,
+    clientAddress: clientAddress(index, settings.clientAddresses),
+  }));
+  log(`  ${sessions.length + warmup.length} sessions created and tokens minted in ${Date.now() - creating} ms`);
+  // The shipped limits, with the client address read from the proxy header as a deployment
+  // behind a load balancer does; the warm-up comes from an address of its own.
+  const relay = await startRelay(servers, { BENCH_RATE_LIMIT: 'default', BENCH_CLIENT_IP_HEADER: 'x-forwarded-for' });
+  const faultsUrl = `${servers.sandbox.ready.url}/sandbox/faults`;
+  try {
+    await fire({ url: relay.ready.url, items: warmup, connections: 10, request: relayCancel });
+    const idle = readProcessMemory(relay.pid);
+    const faults = await fetch(faultsUrl, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ latencyMs: settings.providerLatencyMs }),
+    });
+    if (!faults.ok) throw new Error(`the sandbox refused the latency fault (${faults.status})`);
+
+    let sampledPeak = 0;
+    const sampler = setInterval(() => {
+      sampledPeak = Math.max(sampledPeak, readProcessMemory(relay.pid)?.rssBytes ?? 0);
+    }, 25);
+    const burstStart = Date.now();
+    const result = await fire({ url: relay.ready.url, items: sessions, connections: settings.connections, request: relayCancel });
+    const burstMs = Date.now() - burstStart;
+
+    // 200 (cancelled) and 202 (accepted, still retrying) are the relay taking the cancel on.
+    const acceptedIds = sessions.filter((_, index) => [200, 202].includes(result.statuses[index]!)).map((session) => session.sessionId);
+    let outcomes = await servers.sandbox.request<SessionOutcomes>({ type: 'outcomes', sessionIds: acceptedIds });
+    const deadline = Date.now() + settings.settleTimeoutMs;
+    while (outcomes.cancelled < acceptedIds.length && Date.now() < deadline) {
+      await sleep(250);
+      outcomes = await servers.sandbox.request<SessionOutcomes>({ type: 'outcomes', sessionIds: acceptedIds });
+    }
+    const settledMs = Date.now() - burstStart;
+    clearInterval(sampler);
+    const peak = Math.max(readProcessMemory(relay.pid)?.peakRssBytes ?? 0, sampledPeak);
+    const summary: FloodRound = {
+      requests: sessions.length,
+      accepted: acceptedIds.length,
+      rejected429: result.statusCounts['429'] ?? 0,
+      statusCounts: result.statusCounts,
+      errors: result.errors,
+      lost: acceptedIds.length - outcomes.cancelled,
+      providerCancelCalls: outcomes.cancelCalls,
+      idleRssMb: round((idle?.rssBytes ?? 0) / MB),
+      peakRssMb: round(peak / MB),
+      burstMs,
+      settledMs,
+    };
+    if (summary.lost > 0) log(`  lost sessions (first ${outcomes.notCancelled.length}): ${outcomes.notCancelled.join(', ')}`);
+    log(
+      `  flood: ${summary.requests} cancels in ${burstMs} ms, ${summary.accepted} accepted, ${summary.rejected429} × 429, lost ${summary.lost}, relay RSS ${summary.idleRssMb} MB idle → ${summary.peakRssMb} MB peak`,
+    );
+    return summary;
+  } finally {
+    await fetch(faultsUrl, { method: 'DELETE' }).catch(() => undefined);
+    await relay.stop();
+  }
+}
+
+export async function measureRelay(root: string, settings: RelayLoadSettings, log: (line: string) => void): Promise<RelayResults> {
+  const [sandboxEntry, relayEntry] = await Promise.all([
+    bundleForNode(join(root, 'bench/relay-load/sandbox-process.ts'), join(root, 'bench/out/load-sandbox.mjs')),
+    bundleForNode(join(root, 'bench/relay-load/relay-process.ts'), join(root, 'bench/out/load-relay.mjs')),
+  ]);
+  // Throwaway credentials for this run only; they go to the children through the environment.
+  const credentials: Credentials = {
+    clientId: 'bench-client',
+    clientSecret: randomBytes(24).toString('base64url'),
+    tokenKey: randomBytes(32).toString('base64url'),
+  };
+  const sandbox = await forkServer<LoadSandboxReady>(sandboxEntry, {
+    env: { BENCH_CLIENT_ID: credentials.clientId, BENCH_CLIENT_SECRET: credentials.clientSecret },
+  });
+  const servers: Servers = { sandbox, relayEntry, credentials };
+  try {
+    const rounds = await measureOverhead(servers, settings, log);
+    const flood: FloodRound[] = [];
+    for (const requests of settings.flood.requests) flood.push(await floodOnce(servers, settings.flood, requests, log));
+
+    const ratios = rounds.map((r) => r.direct.perSecond / r.relay.perSecond);
+    const latencyRatios = rounds.map((r) => r.relay.latencyMs.p50 / r.direct.latencyMs.p50);
+    const summary = (values: number[]) => roundSummary(summarize(values))!;
+    return {
+      overheadRatio: round(median(ratios)!, 2),
+      latencyRatioP50: round(median(latencyRatios)!, 2),
+      relayPerSecond: summary(rounds.map((r) => r.relay.perSecond)),
+      directPerSecond: summary(rounds.map((r) => r.direct.perSecond)),
+      relayLatencyP50Ms: summary(rounds.map((r) => r.relay.latencyMs.p50)),
+      directLatencyP50Ms: summary(rounds.map((r) => r.direct.latencyMs.p50)),
+      relayLatencyP99Ms: summary(rounds.map((r) => r.relay.latencyMs.p99)),
+      directLatencyP99Ms: summary(rounds.map((r) => r.direct.latencyMs.p99)),
+      rounds,
+      // The worst of the full-size floods: a bound must hold every time, not on average.
+      peakRssMb: Math.max(...flood.filter((r) => r.requests === Math.max(...settings.flood.requests)).map((r) => r.peakRssMb)),
+      idleRssMb: median(flood.map((r) => r.idleRssMb)) ?? 0,
+      lost: flood.reduce((sum, r) => sum + r.lost, 0),
+      flood,
+    };
+  } finally {
+    await sandbox.stop();
+  }
+}

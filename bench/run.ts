@@ -1,0 +1,148 @@
+/**
+ * `npm run bench`: size, first paint, cancel delivery and latency, relay load, each against
+ * its baseline in the same run. Writes bench/results.json and bench/RESULTS.md; exits 1 when
+ * a size budget is exceeded or a section fails.
+ *
+ *   npm run bench                        everything, committed figures
+ *   npm run bench -- size relay          only the named sections (size, first-paint, delivery, relay)
+ *   npm run bench -- --quick             a smoke run with tiny counts
+ *
+ * A partial or quick run writes to bench/out/ instead, so it never replaces a full run's figures.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import type { RunningStack } from '../demo/stack.js';
+import { measureDelivery } from './delivery/delivery.js';
+import { startBenchStack } from './delivery/stack.js';
+import { measureFirstPaint } from './first-paint/first-paint.js';
+import { launchBenchChromium } from './lib/browser.js';
+import { currentLoadAverage, gitInfo, machineInfo, packageVersions } from './lib/machine.js';
+import { renderReport } from './lib/report.js';
+import { budgetsFailed, evaluateTargets, type BenchResults } from './lib/results.js';
+import { measureRelay } from './relay-load/relay-load.js';
+import { benchSettings } from './settings.js';
+import { buildStandalone, measureSize } from './size/size.js';
+
+const SECTIONS = ['size', 'first-paint', 'delivery', 'relay'] as const;
+type Section = (typeof SECTIONS)[number];
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const log = (line: string) => console.log(line);
+
+function parseArguments(argv: readonly string[]): { sections: Section[]; quick: boolean } {
+  const quick = argv.includes('--quick');
+  const named = argv.filter((arg) => !arg.startsWith('--'));
+  const unknown = named.filter((name) => !(SECTIONS as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    console.error(`Unknown section ${unknown.join(', ')}: choose from ${SECTIONS.join(', ')}.`);
+    process.exit(2);
+  }
+  return { sections: named.length > 0 ? (named as Section[]) : [...SECTIONS], quick };
+}
+
+async function withBrowserStack<T>(perIpLimit: number, use: (browser: Browser, stack: RunningStack) => Promise<T>): Promise<T> {
+  const stack = await startBenchStack(perIpLimit);
+  try {
+    const browser = await launchBenchChromium();
+    try {
+      return await use(browser, stack);
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    await stack.close();
+  }
+}
+
+async function main(): Promise<number> {
+  const { sections, quick } = parseArguments(process.argv.slice(2));
+  const settings = benchSettings(process.env, quick);
+  const full = !quick && sections.length === SECTIONS.length;
+  const startedAt = Date.now();
+  const machine = machineInfo();
+  const results: BenchResults = {
+    generatedAt: new Date().toISOString(),
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    durationSeconds: 0,
+    machine,
+    versions: packageVersions(root),
+    git: gitInfo(root),
+    settings,
+    failures: {},
+  };
+  log(`bench: ${sections.join(', ')}${quick ? ' (quick)' : ''} on ${machine.cores} × ${machine.cpuModel}, load ${machine.loadAverageStart}`);
+
+  const run = async (section: Section, body: () => Promise<void>) => {
+    if (!sections.includes(section)) return;
+    const sectionStart = Date.now();
+    log(`\n${section}`);
+    try {
+      await body();
+    } catch (error) {
+      results.failures[section] = error instanceof Error ? error.message : String(error);
+      log(`  FAILED: ${results.failures[section]}`);
+    }
+    log(`  (${Math.round((Date.now() - sectionStart) / 1000)} s)`);
+  };
+
+  await run('size', async () => {
+    const size = await measureSize(root, log);
+    results.size = {
+      elementGzip: size.bundles.element.gzip,
+      standaloneGzip: size.bundles.standalone.gzip,
+      litGzip: size.bundles.lit.gzip,
+      bundles: size.bundles,
+      budgets: size.budgets,
+    };
+  });
+
+  if (sections.includes('first-paint') || sections.includes('delivery')) {
+    // The pages load the element from the built standalone file: build it from the current sources.
+    if (!sections.includes('size')) await buildStandalone(root);
+    await withBrowserStack(settings.browserRelayPerIpLimit, async (browser, stack) => {
+      (results as { chromium?: string }).chromium = browser.version();
+      await run('first-paint', async () => {
+        results.firstPaint = await measureFirstPaint(browser, stack, settings.firstPaint, log);
+      });
+      await run('delivery', async () => {
+        const delivery = await measureDelivery(browser, stack, settings.delivery, log);
+        results.delivery = delivery.delivery;
+        results.baselines = delivery.baselines;
+        results.falseCancels = delivery.falseCancels;
+        results.nonAbandonment = delivery.nonAbandonment;
+        results.trialErrors = delivery.trialErrors;
+      });
+    }).catch((error: unknown) => {
+      results.failures.browser = error instanceof Error ? error.message : String(error);
+      log(`browser stack FAILED: ${results.failures.browser}`);
+    });
+  }
+
+  await run('relay', async () => {
+    results.relay = await measureRelay(root, settings.relay, log);
+  });
+
+  results.durationSeconds = Math.round((Date.now() - startedAt) / 1000);
+  machine.loadAverageEnd = currentLoadAverage();
+  results.targets = evaluateTargets(results);
+
+  const outDir = full ? join(root, 'bench') : join(root, 'bench/out');
+  mkdirSync(outDir, { recursive: true });
+  const [jsonName, mdName] = full ? ['results.json', 'RESULTS.md'] : ['results.partial.json', 'RESULTS.partial.md'];
+  writeFileSync(join(outDir, jsonName), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(outDir, mdName), renderReport(results));
+
+  log('\ntargets');
+  for (const check of results.targets) log(`  ${check.met ? 'met   ' : 'MISSED'} ${check.target}: ${check.detail}`);
+  log(`\nwrote ${join(outDir, jsonName)} and ${mdName} in ${results.durationSeconds} s`);
+
+  if (budgetsFailed(results)) {
+    console.error('A size budget is exceeded.');
+    return 1;
+  }
+  return Object.keys(results.failures).length > 0 ? 1 : 0;
+}
+
+process.exitCode = await main();

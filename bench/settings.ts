@@ -1,0 +1,55 @@
+/**
+ * Every knob of the bench in one place, with the defaults `npm run bench` uses. Environment
+ * variables override single figures; `--quick` shrinks everything for a smoke run, whose
+ * results go to bench/out/ and never replace the committed ones.
+ */
+import type { DeliverySettings } from './delivery/delivery.js';
+import type { FirstPaintSettings } from './first-paint/first-paint.js';
+import type { RelayLoadSettings } from './relay-load/relay-load.js';
+
+export interface BenchSettings {
+  readonly quick: boolean;
+  /** The browser benchmarks' relay: its per-client-IP limit (every trial comes from one loopback address). */
+  readonly browserRelayPerIpLimit: number;
+  readonly delivery: DeliverySettings;
+  readonly firstPaint: FirstPaintSettings;
+  readonly relay: RelayLoadSettings;
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+export function benchSettings(env: NodeJS.ProcessEnv, quick: boolean): BenchSettings {
+  const pick = (name: string, full: number, small: number) => positiveInteger(env, name, quick ? small : full);
+  const floodRequests = pick('BENCH_FLOOD_REQUESTS', 20_000, 2_000);
+  return {
+    quick,
+    browserRelayPerIpLimit: 1_000_000,
+    delivery: {
+      trials: pick('BENCH_TRIALS', 30, 2),
+      timing: { windowMs: 2000, quickWaitMs: 400, pollMs: 20 },
+      settleMs: 1500,
+      quiet: { trials: pick('BENCH_QUIET_TRIALS', 10, 1), holdMs: 500, variants: ['element'] },
+    },
+    firstPaint: { runs: pick('BENCH_FIRST_PAINT_RUNS', 20, 3) },
+    relay: {
+      rounds: pick('BENCH_LOAD_ROUNDS', 5, 2),
+      requestsPerRound: pick('BENCH_LOAD_REQUESTS', 2000, 300),
+      connections: 10,
+      warmupRequests: quick ? 100 : 1000,
+      flood: {
+        // Half a flood first: if memory grew with the flood, the full one would show it.
+        requests: [Math.round(floodRequests / 2), floodRequests, floodRequests],
+        connections: 400,
+        providerLatencyMs: 1000,
+        clientAddresses: 20,
+        settleTimeoutMs: 15_000,
+      },
+    },
+  };
+}

@@ -1,0 +1,2 @@
+// Lit by itself, the reference: what the element's Lit dependency weighs.
+export * from 'lit';
