@@ -186,7 +186,7 @@ interface OwnedClient extends RedisCommandClient {
   close?(): Promise<unknown>;
   quit?(): Promise<unknown>;
   destroy?(): unknown;
-  on(event: 'error', listener: (error: unknown) => void): unknown;
+  on(event: 'error' | 'ready', listener: (error?: unknown) => void): unknown;
 }
 
 async function connectOwnClient(url: string): Promise<OwnedClient> {
@@ -196,13 +196,20 @@ async function connectOwnClient(url: string): Promise<OwnedClient> {
   } catch {
     throw new Error('createRedisIntentStore({url}) needs the "redis" package (node-redis): npm install redis');
   }
+  let everReady = false;
   const client = redis.createClient({
     url,
     // A request waits at most the relay's storeTimeoutMs; queueing commands while Redis is
-    // away would only make them late. Reconnects go on in the background.
+    // away would only make them late.
     disableOfflineQueue: true,
-    socket: { connectTimeout: 5000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 5000) },
+    socket: {
+      connectTimeout: 5000,
+      // A lost connection is retried in the background for as long as it takes; a first
+      // connection that fails is an error now (a wrong URL should stop the relay's start).
+      reconnectStrategy: (retries: number, cause: Error) => (everReady ? Math.min(100 * 2 ** retries, 5000) : cause),
+    },
   }) as OwnedClient;
+  client.on('ready', () => (everReady = true));
   // node-redis emits every connection error; without a listener Node would crash. Each failed
   // call reaches the relay's log through the store's rejection instead.
   client.on('error', () => undefined);
