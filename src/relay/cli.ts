@@ -26,7 +26,11 @@ Environment (required unless marked optional):
   ${RELAY_ENV.webhookSecret}    optional: provider webhook secret (enables /bank-pay/webhooks)
   ${RELAY_ENV.basePath}         optional: route prefix (default /bank-pay)
   ${RELAY_ENV.clientIpHeader}   optional: header with the client IP behind your proxy
-                        (e.g. x-forwarded-for, cf-connecting-ip)`;
+                        (e.g. x-forwarded-for, cf-connecting-ip)
+  ${RELAY_ENV.intentGraceMs}    optional: how long a cancel intent waits for its confirm or
+                        revoke before the relay cancels (default 3000, at least 2000)
+  ${RELAY_ENV.redisUrl}          optional: Redis for pending intents, shared by every instance
+                        (redis://host:6379); without it they live in this process`;
 
 interface CliArgs {
   readonly help: boolean;
@@ -84,12 +88,22 @@ export async function runRelayCli(args: string[]): Promise<void> {
 
   let app;
   let options;
+  let intentsIn = 'memory';
   try {
     options = relayOptionsFromEnv(process.env);
+    const redisUrl = process.env[RELAY_ENV.redisUrl]?.trim();
+    if (redisUrl) {
+      // Loaded only when asked for: node-redis is an optional dependency.
+      const { createRedisIntentStore } = await import('./redis.js');
+      const store = await createRedisIntentStore({ url: redisUrl });
+      options = { ...options, intents: { ...(options.intents || {}), store } };
+      intentsIn = 'Redis';
+    }
     app = createRelay(options);
   } catch (error) {
-    if (!(error instanceof RelayConfigError)) throw error;
-    console.error(`bank-pay-session relay: refusing to start.\n${error.message}\n\nRun "bank-pay-session relay --help" for the settings.`);
+    const known = error instanceof RelayConfigError || (error instanceof Error && error.name === 'RedisIntentStoreError');
+    if (!known) throw error;
+    console.error(`bank-pay-session relay: refusing to start.\n${(error as Error).message}\n\nRun "bank-pay-session relay --help" for the settings.`);
     process.exitCode = 1;
     return;
   }
@@ -99,7 +113,7 @@ export async function runRelayCli(args: string[]): Promise<void> {
     const base = options.basePath ?? '/bank-pay';
     console.log(
       `bank-pay-session relay listening on ${served.url}${base} (provider ${new URL(options.provider.url).origin}, ` +
-        `${options.tokenKeys.length} token key(s), webhooks ${options.webhookSecret ? 'on' : 'off'})`,
+        `${options.tokenKeys.length} token key(s), webhooks ${options.webhookSecret ? 'on' : 'off'}, cancel intents in ${intentsIn})`,
     );
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -16,6 +16,9 @@ export const RELAY_ENV = {
   webhookSecret: 'BPS_WEBHOOK_SECRET',
   basePath: 'BPS_BASE_PATH',
   clientIpHeader: 'BPS_CLIENT_IP_HEADER',
+  intentGraceMs: 'BPS_INTENT_GRACE_MS',
+  /** Read by `bank-pay-session relay` (Node) only: the Redis store needs a connection first. */
+  redisUrl: 'BPS_REDIS_URL',
 } as const;
 
 function list(value: string | undefined): string[] {
@@ -58,6 +61,11 @@ export function relayOptionsFromEnv(env: Readonly<Record<string, string | undefi
     if ('problem' in normalized) problems.push(`${RELAY_ENV.allowedOrigins}: ${normalized.problem}`);
   }
 
+  const graceText = read(RELAY_ENV.intentGraceMs);
+  if (graceText !== undefined && !/^\d+$/.test(graceText)) {
+    problems.push(`${RELAY_ENV.intentGraceMs} must be a whole number of milliseconds (the two-phase cancel's grace, default 3000)`);
+  }
+
   if (problems.length > 0) throw new RelayConfigError(problems);
 
   const webhookSecret = read(RELAY_ENV.webhookSecret);
@@ -70,6 +78,7 @@ export function relayOptionsFromEnv(env: Readonly<Record<string, string | undefi
     ...(webhookSecret ? { webhookSecret } : {}),
     ...(basePath ? { basePath } : {}),
     ...(clientIpHeader ? { clientIpHeader } : {}),
+    ...(graceText ? { intents: { graceMs: Number(graceText) } } : {}),
   };
   // The same checks createRelay runs, so whatever passes here also starts.
   resolveRelayOptions(options);

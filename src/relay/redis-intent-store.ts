@@ -39,6 +39,11 @@ export interface RedisIntentStoreOptions {
   readonly maxPending?: number;
 }
 
+/** Redis cannot be used: node-redis is missing, or the first connection failed. Never carries a password. */
+export class RedisIntentStoreError extends Error {
+  override readonly name = 'RedisIntentStoreError';
+}
+
 export const DEFAULT_KEY_PREFIX = 'bank-pay:{intents}:';
 export const DEFAULT_MAX_PENDING = 100_000;
 
@@ -194,7 +199,7 @@ async function connectOwnClient(url: string): Promise<OwnedClient> {
   try {
     redis = (await import('redis')) as unknown as typeof redis;
   } catch {
-    throw new Error('createRedisIntentStore({url}) needs the "redis" package (node-redis): npm install redis');
+    throw new RedisIntentStoreError('createRedisIntentStore({url}) needs the "redis" package (node-redis): npm install redis');
   }
   let everReady = false;
   const client = redis.createClient({
@@ -218,7 +223,7 @@ async function connectOwnClient(url: string): Promise<OwnedClient> {
   } catch (error) {
     client.destroy?.();
     // The URL may carry a password: the message is cleaned of credentials.
-    throw new Error(`could not connect to Redis for the intent store: ${storeErrorMessage(error)}`);
+    throw new RedisIntentStoreError(`could not connect to Redis for the intent store: ${storeErrorMessage(error)}`);
   }
   return client;
 }

@@ -11,6 +11,7 @@ export {
   createRedisIntentStore,
   DEFAULT_KEY_PREFIX,
   DEFAULT_MAX_PENDING,
+  RedisIntentStoreError,
   type RedisCommandClient,
   type RedisIntentStoreOptions,
 } from './redis-intent-store.js';

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { createSession } from '../../src/relay/index.js';
 import { CLIENT, EFT_REQUEST, eventually, randomKey, SHOP_ORIGIN } from './harness.js';
+import { startRedisServer } from './redis-server.js';
 
 // The source entry, through tsx: bin/ prefers a built dist/ when one exists, which may be stale.
 const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
@@ -89,10 +90,32 @@ describe('bank-pay-session relay', () => {
     assert.ok(!text.includes('leaky-secret-value') && !text.includes('weak-key-value'));
   });
 
+  test('a Redis for intents that cannot be reached stops the start, without the password of its URL', async () => {
+    const cli = runCli(['--port', '0'], { ...env, BPS_REDIS_URL: 'redis://relay:hunter2@127.0.0.1:1' });
+    assert.equal(await cli.exited, 1);
+    assert.match(cli.stderr(), /refusing to start\.\ncould not connect to Redis for the intent store/);
+    assert.ok(!cli.stderr().includes('hunter2') && !cli.stdout().includes('hunter2'));
+  });
+
+  test('with BPS_REDIS_URL, pending intents live in Redis', async (t) => {
+    const redis = await startRedisServer();
+    if ('skip' in redis) return t.skip(redis.skip);
+    const cli = runCli(['--port', '0', '--host', '127.0.0.1'], { ...env, BPS_REDIS_URL: redis.url });
+    try {
+      await eventually(() => (/listening on/.test(cli.stdout()) ? true : undefined), 15_000, 'the relay to listen');
+      assert.match(cli.stdout(), /cancel intents in Redis\)/);
+    } finally {
+      cli.child.kill('SIGTERM');
+      await cli.exited;
+      await redis.stop();
+    }
+  });
+
   test('--help prints the settings; a bad option exits 2', async () => {
     const help = runCli(['--help'], {});
     assert.equal(await help.exited, 0);
     assert.match(help.stdout(), /BPS_TOKEN_KEYS/);
+    assert.match(help.stdout(), /BPS_REDIS_URL/);
     const bad = runCli(['--bogus'], {});
     assert.equal(await bad.exited, 2);
     assert.match(bad.stderr(), /unknown option "--bogus"/);

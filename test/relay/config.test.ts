@@ -44,6 +44,13 @@ describe('relayOptionsFromEnv', () => {
     assert.equal(options.webhookSecret, undefined);
   });
 
+  test('the two-phase grace: BPS_INTENT_GRACE_MS, a whole number no shorter than the element allows', () => {
+    assert.deepEqual(relayOptionsFromEnv({ ...GOOD_ENV, BPS_INTENT_GRACE_MS: '4500' }).intents, { graceMs: 4500 });
+    assert.equal(relayOptionsFromEnv(GOOD_ENV).intents, undefined, 'the relay default applies');
+    assert.match(problemsOf(() => relayOptionsFromEnv({ ...GOOD_ENV, BPS_INTENT_GRACE_MS: '3s' }))[0]!, /^BPS_INTENT_GRACE_MS must be a whole number/);
+    assert.match(problemsOf(() => relayOptionsFromEnv({ ...GOOD_ENV, BPS_INTENT_GRACE_MS: '500' }))[0]!, /intents\.graceMs must be at least 2000/);
+  });
+
   test('an empty environment names every required variable at once', () => {
     const problems = problemsOf(() => relayOptionsFromEnv({}));
     for (const name of ['BPS_PROVIDER_URL', 'BPS_CLIENT_ID', 'BPS_CLIENT_SECRET', 'BPS_TOKEN_KEYS', 'BPS_ALLOWED_ORIGINS']) {
