@@ -88,10 +88,6 @@ export class IntentService {
     this.#now = options.now ?? Date.now;
   }
 
-  get graceMs(): number {
-    return this.#options.graceMs;
-  }
-
   /** Holds or revokes an intent. Never rejects: a store failure is an answer. */
   async receive(request: PhaseRequest): Promise<PhaseAnswer> {
     const now = this.#now();
@@ -140,12 +136,12 @@ export class IntentService {
   startPolling(): void {
     const { store, pollIntervalMs } = this.#options;
     if (!store.shared || pollIntervalMs <= 0 || this.#poller || this.#stopping.signal.aborted) return;
-    this.#poller = setInterval(() => void this.pollOnce(), pollIntervalMs);
+    this.#poller = setInterval(() => void this.#pollOnce(), pollIntervalMs);
     (this.#poller as { unref?: () => void }).unref?.();
   }
 
   /** Claims and acts on the intents whose grace has ended; one poll at a time. */
-  async pollOnce(): Promise<void> {
+  async #pollOnce(): Promise<void> {
     if (this.#polling) return;
     this.#polling = true;
     try {

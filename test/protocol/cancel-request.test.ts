@@ -12,6 +12,16 @@ test('what the element encodes, the relay parses', () => {
   });
 });
 
+test('each phase survives the round trip; a confirm is sent without the field, as every relay understands', () => {
+  assert.equal(encodeCancelRequest({ sessionId, token: 'tok', reason: 'page-unload', phase: 'confirm' }), encodeCancelRequest({ sessionId, token: 'tok', reason: 'page-unload' }));
+  assert.ok(!encodeCancelRequest({ sessionId, token: 'tok', reason: 'page-unload', phase: 'confirm' }).includes('phase'));
+  for (const phase of ['intent', 'revoke'] as const) {
+    const text = encodeCancelRequest({ sessionId, token: 'tok', reason: 'page-unload', phase });
+    assert.deepEqual(JSON.parse(text), { sessionId, token: 'tok', reason: 'page-unload', phase });
+    assert.deepEqual(parseCancelRequest(text, 'text/plain;charset=UTF-8'), { ok: true, value: { sessionId, token: 'tok', reason: 'page-unload', phase } });
+  }
+});
+
 test('form-urlencoded bodies carry the same fields', () => {
   const body = new URLSearchParams({ sessionId, token: 'tok', reason: 'close-button', phase: 'intent' }).toString();
   const parsed = parseCancelRequest(body, 'application/x-www-form-urlencoded');
