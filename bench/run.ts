@@ -23,7 +23,8 @@ import { renderReport } from './lib/report.js';
 import { budgetsFailed, evaluateTargets, type BenchResults } from './lib/results.js';
 import { measureRelay } from './relay-load/relay-load.js';
 import { benchSettings } from './settings.js';
-import { buildStandalone, measureSize } from './size/size.js';
+import { buildPages } from './pages/build.js';
+import { measureSize } from './size/size.js';
 
 const SECTIONS = ['size', 'first-paint', 'delivery', 'relay'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -99,8 +100,8 @@ async function main(): Promise<number> {
   });
 
   if (sections.includes('first-paint') || sections.includes('delivery')) {
-    // The pages load the element from the built standalone file: build it from the current sources.
-    if (!sections.includes('size')) await buildStandalone(root);
+    // The pages load the element's built standalone file and a bundled script: build both from the current sources.
+    await buildPages(root);
     await withBrowserStack(settings.browserRelayPerIpLimit, async (browser, stack) => {
       (results as { chromium?: string }).chromium = browser.version();
       await run('first-paint', async () => {

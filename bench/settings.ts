@@ -44,7 +44,7 @@ export function benchSettings(env: NodeJS.ProcessEnv, quick: boolean): BenchSett
       warmupRequests: quick ? 100 : 1000,
       flood: {
         // Half a flood first: if memory grew with the flood, the full one would show it.
-        requests: [Math.round(floodRequests / 2), floodRequests, floodRequests],
+        requests: [Math.round(floodRequests / 2), floodRequests],
         connections: 400,
         providerLatencyMs: 1000,
         clientAddresses: 20,

@@ -87,7 +87,7 @@ export const KINDS: Record<AbandonmentKind, KindSpec> = {
     label: 'bfcache entry (navigate away, same site)',
     pageStays: false,
     async act({ page, stack }) {
-      await page.goto(new URL('/demo/elsewhere.html', stack.demoUrl).toString());
+      await page.goto(new URL('/bench/raw/elsewhere.html', stack.demoUrl).toString());
       // Same origin, same tab: the checkout's pagehide handler left the flag in sessionStorage.
       const persisted = await page.evaluate(() => sessionStorage.getItem('bench-pagehide-persisted'));
       return { enteredBfcache: persisted === 'true' };

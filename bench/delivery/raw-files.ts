@@ -1,24 +1,39 @@
 /**
- * Serves a few files under /bench/raw/ ahead of Vite's own middlewares, as a production
- * server would: the first-paint pages must not get the dev server's HTML rewriting (the
- * module script Vite adds, its client, would run before the element's and delay it, a cost
- * no production page has). The pages' `{{name}}` placeholders are filled from the query
- * string, HTML-escaped, as a server renders the session into the page.
+ * Serves the bench pages under /bench/raw/ byte for byte, ahead of Vite's own middlewares,
+ * as a production server would: no dev-server HTML rewriting (Vite adds its client, a module
+ * script with a websocket, that would run before the page's own), no per-module transforms.
+ * The page scripts are bundled beforehand (bench/pages/build.ts). The first-paint pages'
+ * `{{name}}` placeholders are filled from the query string, HTML-escaped, as a server renders
+ * the session into the page.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Plugin } from 'vite';
 
-const RAW_FILES: Record<string, { readonly path: string; readonly type: string; readonly template?: boolean }> = {
-  'first-paint-element.html': { path: 'bench/pages/first-paint/element.html', type: 'text/html; charset=utf-8', template: true },
-  'first-paint-iframe.html': { path: 'bench/pages/first-paint/iframe.html', type: 'text/html; charset=utf-8', template: true },
-  'bank-pay-session.standalone.js': { path: 'bench/out/bank-pay-session.standalone.js', type: 'text/javascript; charset=utf-8' },
+interface RawFile {
+  readonly path: string;
+  readonly type: string;
+  readonly template?: boolean;
+}
+
+const html = (path: string, template = false): RawFile => ({ path, type: 'text/html; charset=utf-8', template });
+const script = (path: string): RawFile => ({ path, type: 'text/javascript; charset=utf-8' });
+
+const RAW_FILES: Record<string, RawFile> = {
+  'element.html': html('bench/pages/element.html'),
+  'naive-fetch.html': html('bench/pages/naive-fetch.html'),
+  'naive-beacon.html': html('bench/pages/naive-beacon.html'),
+  'elsewhere.html': html('bench/pages/elsewhere.html'),
+  'first-paint-element.html': html('bench/pages/first-paint-element.html', true),
+  'first-paint-iframe.html': html('bench/pages/first-paint-iframe.html', true),
+  'checkout.js': script('bench/out/checkout.js'),
+  'bank-pay-session.standalone.js': script('bench/out/bank-pay-session.standalone.js'),
 };
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-export function fillTemplate(html: string, values: URLSearchParams): string {
-  return html.replace(/\{\{(\w+)\}\}/g, (_, name: string) => (values.get(name) ?? '').replace(/[&<>"']/g, (char) => ESCAPES[char]!));
+export function fillTemplate(template: string, values: URLSearchParams): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => (values.get(name) ?? '').replace(/[&<>"']/g, (char) => ESCAPES[char]!));
 }
 
 export function rawFiles(root: string): Plugin {

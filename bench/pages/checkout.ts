@@ -31,7 +31,7 @@ const moveTarget = document.getElementById('move-target') as HTMLDivElement;
 window.addEventListener('pagehide', (event) => sessionStorage.setItem('bench-pagehide-persisted', String(event.persisted)));
 
 function otherSiteUrl(): string {
-  const url = new URL('/demo/elsewhere.html', location.href);
+  const url = new URL('/bench/raw/elsewhere.html', location.href);
   url.hostname = location.hostname === 'localhost' ? '127.0.0.1' : 'localhost';
   return url.toString();
 }
@@ -46,8 +46,8 @@ const session = {
 window.__bpsDemo = { session };
 const markReady = () => (document.body.dataset.state = 'active');
 
-/** Built by the bench before any page is opened (bench/size/size.ts). */
-const STANDALONE_ELEMENT: string = '/bench/out/bank-pay-session.standalone.js';
+/** Built by the bench before any page is opened (bench/pages/build.ts). */
+const STANDALONE_ELEMENT: string = '/bench/raw/bank-pay-session.standalone.js';
 
 async function embedElement(): Promise<HTMLElement> {
   await import(/* @vite-ignore */ STANDALONE_ELEMENT);

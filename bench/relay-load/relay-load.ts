@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { encodeCancelRequest } from '../../src/protocol/cancel-request.js';
 import { mintCancelToken } from '../../src/relay/cancel-token.js';
-import { bundleForNode } from '../lib/bundle-node.js';
+import { bundleForNode } from '../lib/bundle.js';
 import { forkServer, readProcessMemory, type ChildServer } from '../lib/child.js';
 import { median, round, roundSummary, summarize, type Summary } from '../lib/stats.js';
 import { fire, type FireResult } from './fire.js';

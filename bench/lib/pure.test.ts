@@ -1,0 +1,64 @@
+// The bench's pure pieces: quantiles, budgets, targets, templating. Not part of `npm test`
+// (bench/ is not a test suite); run with `node --import tsx --test bench/lib/pure.test.ts`.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fillTemplate } from '../delivery/raw-files.js';
+import { checkBudgets } from '../size/bundles.js';
+import { kindFigures } from '../delivery/delivery.js';
+import { quantileOfSorted, summarize } from './stats.js';
+
+describe('stats', () => {
+  test('quantiles interpolate between ranks', () => {
+    assert.equal(quantileOfSorted([1, 2], 0.5), 1.5);
+    assert.equal(quantileOfSorted([10, 20, 30, 40, 50], 0.95), 48);
+    assert.equal(quantileOfSorted([7], 0.95), 7);
+  });
+
+  test('summaries ignore non-finite values and refuse none', () => {
+    assert.deepEqual(summarize([3, Number.NaN, 1, 2])?.p50, 2);
+    assert.equal(summarize([]), undefined);
+    assert.throws(() => quantileOfSorted([], 0.5), RangeError);
+  });
+});
+
+describe('budgets', () => {
+  test('a missing bundle fails its budget instead of passing silently', () => {
+    const checks = checkBudgets({ element: { minified: 9000, gzip: 4000, brotli: 3500 } });
+    assert.deepEqual(
+      checks.map((check) => [check.bundle, check.ok]),
+      [
+        ['element', true],
+        ['standalone', false],
+      ],
+    );
+  });
+});
+
+describe('delivery figures', () => {
+  const trial = { variant: 'element', kind: 'reload', sessionId: 's', actionAt: 0, cleanupAt: 0 } as const;
+  test('rate counts only delivered trials; latency percentiles only their latencies', () => {
+    const figures = kindFigures([
+      { ...trial, delivered: true, latencyMs: 10, cancelCalls: 1 },
+      { ...trial, delivered: true, latencyMs: 30, cancelCalls: 2 },
+      { ...trial, delivered: false, cancelCalls: 0 },
+      { ...trial, delivered: false, cancelCalls: 0, error: 'boom' },
+    ]);
+    assert.equal(figures.rate, 0.5);
+    assert.equal(figures.p50Ms, 20);
+    assert.equal(figures.duplicates, 1);
+    assert.equal(figures.errors, 1);
+  });
+
+  test('no trials is a 0 rate with no latency, not a division by zero', () => {
+    const figures = kindFigures([]);
+    assert.equal(figures.rate, 0);
+    assert.equal(figures.p95Ms, null);
+  });
+});
+
+describe('raw page templates', () => {
+  test('values are HTML-escaped, unknown names become empty', () => {
+    const html = fillTemplate('<x src="{{src}}" y="{{nope}}">', new URLSearchParams({ src: 'http://a/?q="><script>' }));
+    assert.equal(html, '<x src="http://a/?q=&quot;&gt;&lt;script&gt;" y="">');
+  });
+});
