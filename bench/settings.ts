@@ -34,7 +34,7 @@ export function benchSettings(env: NodeJS.ProcessEnv, quick: boolean): BenchSett
       trials: pick('BENCH_TRIALS', 30, 2),
       timing: { windowMs: 2000, quickWaitMs: 400, pollMs: 20 },
       settleMs: 1500,
-      quiet: { trials: pick('BENCH_QUIET_TRIALS', 10, 1), holdMs: 500, variants: ['element'] },
+      quiet: { trials: pick('BENCH_QUIET_TRIALS', 10, 1), holdMs: 300, variants: ['element'] },
     },
     firstPaint: { runs: pick('BENCH_FIRST_PAINT_RUNS', 20, 3) },
     relay: {

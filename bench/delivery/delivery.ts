@@ -14,7 +14,7 @@ import { VARIANTS, type Baseline, type Variant } from './variants.js';
 export interface DeliverySettings {
   readonly trials: number;
   readonly timing: TrialTiming;
-  /** Wait after a kind's last trial before reading every session (late beacons still count). */
+  /** Wait after the last trial before reading every session (late beacons still count). */
   readonly settleMs: number;
   readonly quiet: { readonly trials: number; readonly holdMs: number; readonly variants: readonly Variant[] };
 }
@@ -87,9 +87,9 @@ export async function measureDelivery(
   const byVariant: Record<Variant, Partial<Record<AbandonmentKind, KindFigures>>> = { element: {}, naiveFetch: {}, naiveBeacon: {} };
   const trialErrors: string[] = [];
 
+  const records: TrialRecord[] = [];
   for (const kind of ABANDONMENT_KINDS) {
     const variants = variantsFor(kind);
-    const records: TrialRecord[] = [];
     const startedAt = Date.now();
     for (let index = 0; index < settings.trials; index++) {
       for (let offset = 0; offset < variants.length; offset++) {
@@ -100,15 +100,19 @@ export async function measureDelivery(
         if (record?.error) trialErrors.push(`${kind}/${variant}: ${record.error}`);
       }
     }
-    await sleep(settings.settleMs);
-    const outcomes = await Promise.all(records.map((record) => judgeTrial(stack, record)));
+    log(`  ${KINDS[kind].label}: ${settings.trials} trials × ${variants.join(', ')} (${Math.round((Date.now() - startedAt) / 1000)} s)`);
+  }
+  // Judged once at the end, after a settle: a late cancel still counts as delivered.
+  await sleep(settings.settleMs);
+  const outcomes = await Promise.all(records.map((record) => judgeTrial(stack, record)));
+  for (const kind of ABANDONMENT_KINDS) {
     const parts: string[] = [];
-    for (const variant of variants) {
-      const figures = kindFigures(outcomes.filter((outcome) => outcome.variant === variant));
+    for (const variant of variantsFor(kind)) {
+      const figures = kindFigures(outcomes.filter((outcome) => outcome.kind === kind && outcome.variant === variant));
       byVariant[variant][kind] = figures;
       parts.push(`${variant} ${figures.delivered}/${figures.trials} p50 ${figures.p50Ms ?? '–'} p95 ${figures.p95Ms ?? '–'} ms`);
     }
-    log(`  ${KINDS[kind].label}: ${parts.join('; ')} (${Math.round((Date.now() - startedAt) / 1000)} s)`);
+    log(`  ${KINDS[kind].label}: ${parts.join('; ')}`);
   }
   for (const kind of ABANDONMENT_KINDS) {
     const note = KINDS[kind].noNaiveHandler;
