@@ -13,13 +13,14 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(root, 'test-results');
 mkdirSync(outDir, { recursive: true });
 
-function testFiles(dir) {
+/** Test files under `dir`, leaving out the folders in `exclude` (which other suites run). */
+function testFiles(dir, exclude = []) {
   const abs = join(root, dir);
-  if (!existsSync(abs)) return [];
+  if (!existsSync(abs) || exclude.includes(dir)) return [];
   const found = [];
   for (const name of readdirSync(abs).sort()) {
     const path = join(abs, name);
-    if (statSync(path).isDirectory()) found.push(...testFiles(join(dir, name)));
+    if (statSync(path).isDirectory()) found.push(...testFiles(join(dir, name), exclude));
     else if (/\.test\.(ts|mjs|js)$/.test(name)) found.push(relative(root, path));
   }
   return found;
@@ -33,8 +34,8 @@ function run(command, args, env = {}) {
 }
 
 /** Node's test runner: spec to the terminal, TAP to a file whose totals we read. */
-async function nodeSuite(name, dirs, { concurrency = 1, timeoutMs = 120_000 } = {}) {
-  const files = dirs.flatMap(testFiles);
+async function nodeSuite(name, dirs, { concurrency = 1, timeoutMs = 120_000, exclude = [] } = {}) {
+  const files = dirs.flatMap((dir) => testFiles(dir, exclude));
   if (files.length === 0) return { name, passed: 0, failed: 0, skipped: 0, note: 'no test files' };
   const tap = join(outDir, `${name}.tap`);
   rmSync(tap, { force: true });
@@ -84,7 +85,9 @@ const suites = {
   relay: () => nodeSuite('relay', ['test/relay']),
   browser: () => browserSuite('browser'),
   package: () => nodeSuite('package', ['test/package'], { timeoutMs: 300_000 }),
-  e2e: () => nodeSuite('e2e', ['test/e2e'], { timeoutMs: 300_000 }),
+  e2e: () => nodeSuite('e2e', ['test/e2e'], { timeoutMs: 300_000, exclude: ['test/e2e/engines'] }),
+  // The same end-to-end cases in Firefox ESR and WebKitGTK (one file per engine).
+  engines: () => nodeSuite('engines', ['test/e2e/engines'], { timeoutMs: 300_000 }),
 };
 
 const wanted = process.argv.slice(2);

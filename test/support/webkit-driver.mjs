@@ -25,13 +25,36 @@ function freePort() {
 
 /** Processes we started and have not ended yet; ended on exit in case stop() never ran. */
 const running = new Set();
-process.once('exit', () => {
+
+function killRunning() {
   for (const child of running) child.kill('SIGKILL');
-});
+}
+
+/**
+ * A signal ends Node without an 'exit' event, so the children are ended here too. When no
+ * one else listens for the signal, it is raised again for Node's own default (the exit code
+ * tells the signal); when someone does (web-test-runner stops gracefully on SIGINT), that
+ * listener decides.
+ */
+function onSignal(signal) {
+  killRunning();
+  process.removeListener(signal, onSignal);
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+function watchProcessEnd(on) {
+  const method = on ? 'on' : 'removeListener';
+  process[method]('exit', killRunning);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process[method](signal, onSignal);
+}
 
 function track(child) {
+  if (running.size === 0) watchProcessEnd(true);
   running.add(child);
-  child.once('exit', () => running.delete(child));
+  child.once('exit', () => {
+    running.delete(child);
+    if (running.size === 0) watchProcessEnd(false);
+  });
   return child;
 }
 

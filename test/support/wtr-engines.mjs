@@ -40,7 +40,9 @@ class WebKitGtkLauncher extends WebdriverLauncher {
   }
 
   async stop() {
-    await super.stop();
+    // Ending the session closes MiniBrowser; should the driver not answer, stopping it (and
+    // its X server) ends the browser all the same.
+    await Promise.race([super.stop(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
     await this.#driver?.stop();
     this.#driver = undefined;
   }

@@ -6,8 +6,9 @@
  * it instead.
  *
  * To add a case: put it in one of the lists below (or a new list passed to `runEngineCases`),
- * gate it on `engine.capabilities` rather than on the engine's name, and open its tab with
- * `open()` so the tab is closed whatever happens.
+ * gate what a driver cannot do on `engine.capabilities` (`cannot`), an engine's own known loss
+ * on `knownFailure` (a node:test todo, with the measured rate and the way out), and open tabs
+ * with `open()` so they are closed whatever happens. Every case gets a stack of its own.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -129,6 +130,17 @@ export const ABANDONMENT_CASES: readonly EngineCase[] = [
   },
   {
     name: 'closing the window through the driver (no beforeunload: pagehide alone)',
+    // Firefox loses many beacons sent from pagehide when a tab goes away (measured with
+    // default preferences: 8/20 and 9/20 delivered here). A person's close runs beforeunload
+    // first, whose cancel intent the relay acts on when its grace ends (the two-phase
+    // cancel), so "closing the tab as a person does" delivers every time; a driver that
+    // removes the tab without beforeunload leaves only pagehide, and nothing the page does
+    // can make that beacon leave. Not hidden with dom.ipc.keepProcessesAlive.*, which would
+    // keep the process (and the beacon) alive in tests only.
+    knownFailure: (engine) =>
+      engine.name === 'firefox'
+        ? 'Firefox loses pagehide beacons when a tab closes without beforeunload (about 40% delivered); covered for real closes by the two-phase cancel'
+        : undefined,
     async run({ stack, open }) {
       const tab = await open();
       await tab.closeByDriver();
@@ -231,20 +243,40 @@ export const MUST_NOT_CANCEL_CASES: readonly EngineCase[] = [
   },
 ];
 
-function registerCase(engineCase: EngineCase, context: () => CaseContext): void {
+/**
+ * One case: its own stack (a few hundred milliseconds), so no case shares the relay's
+ * per-address rate limit, pending intents or sandbox state with another, and its own tabs,
+ * closed whatever happens.
+ */
+function registerCase(engineCase: EngineCase, currentEngine: () => EngineDriver | undefined): void {
   test(engineCase.name, async (t) => {
-    const { engine } = context();
+    const engine = currentEngine();
+    if (!engine) throw new Error('the browser did not start');
     const cannot = engineCase.cannot?.(engine);
     if (cannot) return t.skip(`${engine.label}: ${cannot}`);
     const knownFailure = engineCase.knownFailure?.(engine);
     if (knownFailure) t.todo(knownFailure);
-    await engineCase.run(context());
+    const stack = await startE2EStack();
+    const tabs: EngineTab[] = [];
+    try {
+      await engineCase.run({
+        engine,
+        stack,
+        async open(options) {
+          const tab = await engine.openCheckout(stack, options);
+          tabs.push(tab);
+          return tab;
+        },
+      });
+    } finally {
+      for (const tab of tabs) await tab.dispose();
+      await stack.close();
+    }
   });
 }
 
 /**
- * Registers the cases for one engine: one stack and one browser for the file, one tab per
- * case. Without the engine on this machine, one skipped test names the Debian package; under
+ * Registers the cases for one engine: one browser for the file, one stack per case. Without the engine on this machine, one skipped test names the Debian package; under
  * CI, that is a failure instead.
  */
 export function runEngineCases(
@@ -264,55 +296,19 @@ export function runEngineCases(
     return;
   }
 
-  let stack: RunningStack | undefined;
   let engine: EngineDriver | undefined;
-  const tabs = new Set<EngineTab>();
-  const context = (): CaseContext => {
-    if (!stack || !engine) throw new Error(`${label} or the stack did not start`);
-    const [s, e] = [stack, engine];
-    return {
-      engine: e,
-      stack: s,
-      async open(options) {
-        const tab = await e.openCheckout(s, options);
-        tabs.add(tab);
-        return tab;
-      },
-    };
-  };
 
   describe(label, () => {
     before(async () => {
-      stack = await startE2EStack();
       engine = await launch();
     });
     after(async () => {
       await engine?.close();
-      await stack?.close();
     });
 
     for (const [title, cases] of Object.entries(lists)) {
       describe(title, () => {
-        // Every case leaves no tab behind, passed or failed, so the next starts clean.
-        const cleanUp = async () => {
-          for (const tab of tabs) await tab.dispose();
-          tabs.clear();
-        };
-        for (const engineCase of cases) {
-          registerCase(
-            {
-              ...engineCase,
-              run: async (caseContext) => {
-                try {
-                  await engineCase.run(caseContext);
-                } finally {
-                  await cleanUp();
-                }
-              },
-            },
-            context,
-          );
-        }
+        for (const engineCase of cases) registerCase(engineCase, () => engine);
       });
     }
   });

@@ -14,6 +14,7 @@ import {
   DEFAULT_WAIT_MS,
   openerPageUrl,
   PAGE,
+  pollUntil,
   type EngineDriver,
   type EngineTab,
   type FlowFrame,
@@ -135,7 +136,10 @@ export async function launchFirefox(): Promise<EngineDriver> {
         } else {
           await page.goto(checkoutUrl(stack, query), { waitUntil: 'load' });
         }
-        await page.waitForFunction(PAGE.stateIs('active'), { timeout: DEFAULT_WAIT_MS });
+        // Polled rather than waitForFunction: a popup starts on about:blank, and a wait set
+        // up there does not always survive the navigation to the checkout.
+        const ready = page;
+        await pollUntil(() => ready.evaluate(PAGE.stateIs('active')), 'the hosted flow to be active');
         const sessionId = (await page.evaluate(PAGE.sessionId)) as string;
         if (!sessionId) throw new Error('the demo page created no session');
         return new FirefoxTab(sessionId, page, context, popup);

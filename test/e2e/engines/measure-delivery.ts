@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { RunningStack } from '../../../demo/stack.js';
 import { engineStatus, type EngineName } from '../../support/engines.mjs';
-import { isCancelled, startE2EStack, waitForCancelled } from '../support.js';
+import { isCancelled, relayLog, startE2EStack, waitForCancelled } from '../support.js';
 import { launchFirefox } from './firefox.js';
 import type { EngineDriver, EngineTab } from './harness.js';
 import { launchWebKit } from './webkit.js';
@@ -59,6 +59,15 @@ export interface Trial {
   readonly delivered: boolean;
   /** From the start of the leaving action to the provider's cancel, when delivered. */
   readonly latencyMs?: number;
+  /** What the relay received and did for this session (its audit lines' type, phase, outcome), to explain a loss. */
+  readonly relay: readonly string[];
+}
+
+/** The relay's audit lines for one session, as `type/phase/outcome` words. */
+function relayTrace(sessionId: string): string[] {
+  return relayLog
+    .filter((line) => line.sessionId === sessionId && typeof line.type === 'string')
+    .map((line) => [line.type, line.phase, line.outcome].filter(Boolean).join('/'));
 }
 
 export interface WaySummary {
@@ -81,15 +90,26 @@ export function summarize(trials: readonly Trial[]): WaySummary {
   };
 }
 
+/**
+ * The relay's per-address rate limit counts every request of the demo page (its status panel
+ * polls each second) and answers 429 without an audit line: a loss while it refuses is the
+ * test's, not the engine's. Asked from this process, which shares the browser's address.
+ */
+async function rateLimitedNow(stack: RunningStack): Promise<string[]> {
+  const response = await fetch(new URL('/bank-pay/sessions/00000000-0000-4000-8000-000000000000/status?token=probe', stack.demoUrl));
+  return response.status === 429 ? ['relay answering 429 (rate limit)'] : [];
+}
+
 async function trial(engine: EngineDriver, stack: RunningStack, way: Way, waitMs: number): Promise<Trial> {
   const tab = await engine.openCheckout(stack, { popup: way.popup ?? false });
   try {
     const started = Date.now();
     await way.leave(tab, stack);
     const record = await waitForCancelled(stack, tab.sessionId, waitMs);
-    if (!isCancelled(record.session.status)) return { delivered: false };
+    const relay = relayTrace(tab.sessionId);
+    if (!isCancelled(record.session.status)) return { delivered: false, relay: [...relay, ...(await rateLimitedNow(stack))] };
     const cancelledAt = record.history.find((entry) => entry.type === 'cancel')?.at;
-    return { delivered: true, ...(cancelledAt ? { latencyMs: Date.parse(cancelledAt) - started } : {}) };
+    return { delivered: true, relay, ...(cancelledAt ? { latencyMs: Date.parse(cancelledAt) - started } : {}) };
   } finally {
     await tab.dispose();
   }

@@ -30,6 +30,10 @@ import {
 
 type Session = WebdriverIO.Browser;
 
+/** How long ending the WebDriver session may take before the driver is stopped regardless. */
+const SESSION_END_WAIT_MS = 5000;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
 /** WebDriver's wire form of an element reference, as Execute Script returns one. */
 type ElementReference = Record<string, string>;
 const ELEMENT_KEY = 'element-6066-11e4-a52e-4f735466cecf';
@@ -237,7 +241,9 @@ export async function launchWebKit(): Promise<EngineDriver> {
     },
 
     async close(): Promise<void> {
-      await session.deleteSession().catch(() => undefined);
+      // Ending the session closes MiniBrowser; should the driver not answer, stopping it
+      // (and its X server) ends the browser all the same.
+      await Promise.race([session.deleteSession().catch(() => undefined), sleep(SESSION_END_WAIT_MS)]);
       await driver.stop();
     },
   };
