@@ -47,7 +47,8 @@ export function rawFiles(root: string): Plugin {
         readFile(join(root, file.path)).then(
           (content) => {
             const body = file.template ? Buffer.from(fillTemplate(content.toString('utf8'), new URLSearchParams(query))) : content;
-            response.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-store', 'content-length': body.length });
+            // no-cache, not no-store: a no-store page is never put in the back/forward cache.
+            response.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-cache', 'content-length': body.length });
             response.end(body);
           },
           () => response.writeHead(404).end(),

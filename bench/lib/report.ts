@@ -40,7 +40,7 @@ function deliverySection(results: BenchResults): string {
   const delivery = results.delivery!;
   const baselines = results.baselines!;
   const rows = ABANDONMENT_KINDS.map((kind) => [
-    KINDS[kind].label + (kind === 'bfcache' && delivery.bfcache.enteredBfcache !== undefined ? ` (entered bfcache: ${delivery.bfcache.enteredBfcache}/${delivery.bfcache.trials})` : ''),
+    KINDS[kind].label,
     ...deliveryCell(delivery[kind]),
     ...deliveryCell(baselines.naiveFetch[kind]),
     ...deliveryCell(baselines.naiveBeacon[kind]),
@@ -51,6 +51,8 @@ function deliverySection(results: BenchResults): string {
     QUIET_CASES.map((quietCase) => [variant, QUIET_CASE_LABELS[quietCase], `${cases[quietCase].cancelCalls}`, `${cases[quietCase].trials}`]),
   );
   const duplicates = ABANDONMENT_KINDS.reduce((sum, kind) => sum + delivery[kind].duplicates, 0);
+  const cached = (figures: KindFigures) => `${figures.enteredBfcache ?? 0}/${figures.trials}`;
+  const bfcacheLine = `Pages that really entered the back/forward cache in the bfcache trials (pagehide.persisted): element ${cached(delivery.bfcache)}, naive fetch ${cached(baselines.naiveFetch.bfcache)}, naive beacon ${cached(baselines.naiveBeacon.bfcache)}. Chromium never caches a page with an unload handler, so the naive beacon page is unloaded instead.`;
   const trials = results.settings.delivery.trials;
   return [
     '## 2. Cancel delivery and latency',
@@ -65,6 +67,8 @@ function deliverySection(results: BenchResults): string {
     ),
     '',
     ...notes,
+    '',
+    bfcacheLine,
     '',
     `Element sessions that got more than one cancel call: ${duplicates}.`,
     '',
