@@ -2,7 +2,7 @@
 // (bench/ is not a test suite); run with `node --import tsx --test bench/lib/pure.test.ts`.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fillTemplate } from '../delivery/raw-files.js';
+import { fillTemplate } from '../stack/raw-files.js';
 import { checkBudgets } from '../size/bundles.js';
 import { kindFigures } from '../delivery/delivery.js';
 import { quantileOfSorted, summarize } from './stats.js';
