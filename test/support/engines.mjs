@@ -91,11 +91,11 @@ export function requestedEngines() {
   return /** @type {EngineName[]} */ (names);
 }
 
-/** The line a developer reads when an engine is missing: what, why, and the command that fixes it. */
+/** What a developer reads when an engine is missing: what, why, and the command that fixes it. */
 export function missingEngineMessage(name, reason) {
   const { label, packages } = ENGINES[name];
   return (
-    `${label} tests skipped: ${reason}. Install Debian's package${packages.length > 1 ? 's' : ''} ${packages.join(' ')} with\n` +
+    `${label} is not available: ${reason}. Install Debian's package${packages.length > 1 ? 's' : ''} ${packages.join(' ')} with\n` +
     `  apt-get update && apt-get install -y --no-install-recommends ${packages.join(' ')}`
   );
 }

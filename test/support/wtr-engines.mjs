@@ -72,6 +72,6 @@ export function engineLaunchers() {
   if (missing.length > 0 && allEnginesRequired()) {
     throw new Error(`CI must run every engine, and this machine lacks some:\n${missing.map((m) => m.message).join('\n')}`);
   }
-  for (const { message } of missing) console.warn(`\n⚠ ${message}\n`);
+  for (const { message } of missing) console.warn(`\n⚠ Skipped. ${message}\n`);
   return { browsers, missing };
 }

@@ -291,8 +291,8 @@ export function runEngineCases(
     if (allEnginesRequired()) {
       test(`${label} is installed (CI runs every engine)`, () => assert.fail(status.message));
     } else {
-      console.warn(`\n⚠ ${status.message}\n`);
-      test(`${label}: end-to-end abandonment cases`, { skip: status.message }, () => undefined);
+      console.warn(`\n⚠ Skipped. ${status.message}\n`);
+      test(`${label}: end-to-end abandonment cases`, { skip: `skipped. ${status.message}` }, () => undefined);
     }
     return;
   }
