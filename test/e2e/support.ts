@@ -33,7 +33,8 @@ export async function startE2EStack(options: StackOptions = {}): Promise<Running
 }
 
 export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+  // Playwright turns the back/forward cache off by default; shoppers' browsers have it on.
+  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, ignoreDefaultArgs: ['--disable-back-forward-cache'] });
 }
 
 export interface E2EEnvironment {
