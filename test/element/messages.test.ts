@@ -1,4 +1,4 @@
-import { expect } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import {
   collect,
   frameOf,
@@ -44,12 +44,21 @@ describe('listening to the hosted flow', () => {
   });
 
   it('APP_MOUNTED shows the flow even before the frame\'s load event', async () => {
-    const el = await mount({ src: hostedFlowUrl(OTHER_ORIGIN, { step: 'APP_MOUNTED' }), active: false });
-    const events = collect(el, 'bps-ready', 'bps-step');
-    await nextEvent(el, 'bps-ready');
-    expect(el.state).to.equal('active');
-    await settle();
-    expect(events.filter((e) => e.type === 'bps-ready')).to.have.length(1);
+    // Listened to on the document before the element exists: with three engines running at
+    // once on a small machine, the frame could post APP_MOUNTED before mount() returned, and a
+    // listener added afterwards waited for a ready that had already gone by (seen in WebKitGTK).
+    const readies: Event[] = [];
+    const onReady = (event: Event) => readies.push(event);
+    document.addEventListener('bps-ready', onReady);
+    try {
+      const el = await mount({ src: hostedFlowUrl(OTHER_ORIGIN, { step: 'APP_MOUNTED' }), active: false });
+      await waitUntil(() => readies.length > 0, 'bps-ready', { timeout: 4000 });
+      expect(el.state).to.equal('active');
+      await settle();
+      expect(readies).to.have.length(1);
+    } finally {
+      document.removeEventListener('bps-ready', onReady);
+    }
   });
 
   it('SUCCESS completes the session: one exit, the frame replaced, nothing sent', async () => {
