@@ -54,6 +54,8 @@ async function nodeSuite(name, dirs, { concurrency = 1, timeoutMs = 120_000, exc
   const total = (label) => [...text.matchAll(new RegExp(`^# ${label} (\\d+)$`, 'gm'))].reduce((sum, m) => sum + Number(m[1]), 0);
   const result = { name, passed: total('pass'), failed: total('fail'), skipped: total('skipped') + total('todo') };
   if (code !== 0 && result.failed === 0) result.failed = 1; // the runner itself failed
+  // No totals at all (say, another run in this tree removed the file): never a silent pass.
+  if (!/^# tests \d+$/m.test(text)) Object.assign(result, { failed: Math.max(result.failed, 1), note: `no results in ${relative(root, tap)}` });
   return result;
 }
 
