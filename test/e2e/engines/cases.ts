@@ -324,8 +324,9 @@ function registerCase(engineCase: EngineCase, currentEngine: () => EngineDriver 
 }
 
 /**
- * Registers the cases for one engine: one browser for the file, one stack per case. Without the engine on this machine, one skipped test names the Debian package; under
- * CI, that is a failure instead.
+ * Registers the cases for one engine: one browser for the file, one stack per case. Without
+ * the engine on this machine, one skipped test names the Debian package; under CI, that is a
+ * failure instead.
  */
 export function runEngineCases(
   name: EngineName,
