@@ -125,7 +125,10 @@ export function createRelay(options: RelayOptions): RelayApp {
       })
     : undefined;
   intents?.startPolling();
-  const ipLimiter = config.rateLimit ? createRateLimiter(config.rateLimit.perClientIp) : UNLIMITED;
+  // Cancels and status checks have separate per-address budgets: a page polling its status must
+  // never use up the budget its own cancel needs.
+  const cancelIpLimiter = config.rateLimit ? createRateLimiter(config.rateLimit.perClientIp) : UNLIMITED;
+  const statusIpLimiter = config.rateLimit ? createRateLimiter(config.rateLimit.perClientIp) : UNLIMITED;
   const sessionLimiter = config.rateLimit ? createRateLimiter(config.rateLimit.perSession) : UNLIMITED;
   const receiveWebhook = config.webhookSecret
     ? createWebhookReceiver({
@@ -156,9 +159,9 @@ export function createRelay(options: RelayOptions): RelayApp {
     }
   }
 
-  const limitByClientIp = (refusal: object) => async (c: Context, next: () => Promise<void>) => {
+  const limitByClientIp = (limiter: typeof cancelIpLimiter, refusal: object) => async (c: Context, next: () => Promise<void>) => {
     const ip = clientIpOf(c, config);
-    const decision = ip === undefined ? ({ allowed: true } as const) : ipLimiter.take(ip);
+    const decision = ip === undefined ? ({ allowed: true } as const) : limiter.take(ip);
     if (!decision.allowed) return tooManyRequests(c, decision, refusal);
     await next();
   };
@@ -176,7 +179,7 @@ export function createRelay(options: RelayOptions): RelayApp {
 
   app.post(
     `${base}/cancel`,
-    limitByClientIp({ outcome: 'rejected', error: 'too many requests' } satisfies CancelResponse),
+    limitByClientIp(cancelIpLimiter, { outcome: 'rejected', error: 'too many requests' } satisfies CancelResponse),
     bodyLimit({
       maxSize: MAX_CANCEL_BODY_BYTES,
       onError: (c) => json(c, { outcome: 'rejected', error: `body is larger than ${MAX_CANCEL_BODY_BYTES} bytes` }, 413),
@@ -241,7 +244,7 @@ export function createRelay(options: RelayOptions): RelayApp {
     },
   );
 
-  app.get(`${base}/sessions/:id/status`, limitByClientIp({ error: 'too many requests' }), async (c) => {
+  app.get(`${base}/sessions/:id/status`, limitByClientIp(statusIpLimiter, { error: 'too many requests' }), async (c) => {
     const sessionId = c.req.param('id');
     const token = c.req.query('token');
     if (!isAllowedOrigin(c.req.header('origin'))) return json(c, { error: 'origin not allowed' }, 403);

@@ -138,6 +138,25 @@ describe('refused cancel requests', () => {
     }
   });
 
+  test("status checks have their own per-address budget: a polling page never uses up its cancel's", async () => {
+    const limited = await startHarness({
+      relay: { rateLimit: { perClientIp: { limit: 3, windowMs: 60_000 }, perSession: { limit: 1000, windowMs: 60_000 } } },
+    });
+    try {
+      const session = await limited.newSession();
+      const statusUrl = `${limited.relayUrl}/bank-pay/sessions/${session.sessionId}/status?token=${encodeURIComponent(session.cancelToken)}`;
+      const polls: number[] = [];
+      for (let i = 0; i < 5; i++) polls.push((await fetch(statusUrl)).status);
+      assert.deepEqual(polls, [200, 200, 200, 429, 429]);
+      const { http, body } = await limited.cancel(session);
+      assert.equal(http, 200);
+      assert.equal(body.outcome, 'cancelled');
+      assert.equal((await limited.inspect(session.sessionId)).cancelCalls, 1);
+    } finally {
+      await limited.close();
+    }
+  });
+
   test('the per-session limit counts only verified requests, so forgeries cannot lock a session out', async () => {
     const limited = await startHarness({
       relay: { rateLimit: { perClientIp: { limit: 1000, windowMs: 60_000 }, perSession: { limit: 3, windowMs: 60_000 } } },
