@@ -3,9 +3,9 @@
  * a tab switch, a completed flow then a tab close, and a DOM move. Each trial counts the
  * cancel calls the sandbox received for its session.
  */
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { RunningStack } from '../../demo/stack.js';
-import { sandboxSession } from '../../test/e2e/support.js';
+import { completeHostedFlow, hostedFrame, sandboxSession, setPageVisibility } from '../../test/e2e/support.js';
 import { openVariant, type Variant } from './variants.js';
 
 export const QUIET_CASES = ['tabSwitch', 'completedThenClose', 'domMove'] as const;
@@ -25,35 +25,6 @@ export interface QuietTrial {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Chromium driven by Playwright keeps every page "visible" even behind another tab, so the
- * page's visibility is overridden for real code to read and the event is dispatched, as a tab
- * switch does. A string, not a function: tsx would wrap a function in helpers the page lacks.
- */
-function setVisibility(page: Page, state: 'hidden' | 'visible'): Promise<unknown> {
-  return page.evaluate(`Object.defineProperty(document, 'visibilityState', { configurable: true, get: function () { return '${state}'; } });
-    Object.defineProperty(document, 'hidden', { configurable: true, get: function () { return ${state === 'hidden'}; } });
-    document.dispatchEvent(new Event('visibilitychange'));`);
-}
-
-async function hostedFrame(page: Page): Promise<Frame> {
-  const frame = await (await page.locator('iframe').first().elementHandle())?.contentFrame();
-  if (!frame) throw new Error('no hosted flow frame on the page');
-  await frame.waitForSelector('body[data-state="bank"]');
-  return frame;
-}
-
-/** The sandbox's hosted flow, from the bank choice to an authorized payment. */
-async function completeHostedFlow(frame: Frame): Promise<void> {
-  await frame.getByRole('button', { name: 'Continue' }).click();
-  await frame.getByLabel('Username').fill('shopper');
-  await frame.getByLabel('Password').fill('correct horse');
-  await frame.getByRole('button', { name: 'Continue' }).click();
-  await frame.getByRole('button', { name: 'Continue' }).click();
-  await frame.waitForSelector('body[data-state="review"]');
-  await frame.getByRole('button', { name: 'Authorize payment' }).click();
-}
 
 async function cancelsBefore(stack: RunningStack, sessionId: string, before: number): Promise<number> {
   const record = await sandboxSession(stack, sessionId);
@@ -86,10 +57,10 @@ export async function runQuietTrial(
       case 'tabSwitch': {
         const other = await context.newPage();
         await other.bringToFront();
-        await setVisibility(page, 'hidden');
+        await setPageVisibility(page, 'hidden');
         await sleep(holdMs);
         await page.bringToFront();
-        await setVisibility(page, 'visible');
+        await setPageVisibility(page, 'visible');
         await sleep(holdMs);
         return { case: quietCase, sessionId, cancelCalls: await cancelsBefore(stack, sessionId, Date.now()) };
       }

@@ -9,19 +9,12 @@ import type { Frame, Page } from 'playwright-core';
 import { STRINGS } from '../../src/element/strings.js';
 import { hostedStrings } from '../../src/sandbox/hosted/strings.js';
 import { DEMO_STRINGS } from '../../demo/strings.js';
-import { openCheckout, waitForCancelled, isCancelled, useStackAndChromium } from './support.js';
+import { hostedFrame, isCancelled, openCheckout, useStackAndChromium, waitForCancelled } from './support.js';
 
 const artifacts = new URL('../../test-results/', import.meta.url);
 mkdirSync(artifacts, { recursive: true });
 
 const env = useStackAndChromium();
-
-async function hostedFrame(page: Page): Promise<Frame> {
-  const frame = await (await page.locator('bank-pay-session iframe').elementHandle())?.contentFrame();
-  assert.ok(frame, 'the hosted flow is framed');
-  await frame.waitForSelector('body[data-state="bank"]');
-  return frame;
-}
 
 /** Words of the English tables that the French ones do not share ("Total" is both). */
 function englishOnly(english: Record<string, string>, french: Record<string, string>): string[] {

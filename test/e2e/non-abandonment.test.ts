@@ -5,49 +5,35 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Frame, Page } from 'playwright-core';
-import { elementState, isCancelled, openCheckout, relayLogFor, sandboxSession, settleThenRead, startE2EStack, useStackAndChromium, waitForCancelled } from './support.js';
+import {
+  elementState,
+  hostedFrame,
+  isCancelled,
+  openCheckout,
+  relayLogFor,
+  sandboxSession,
+  setPageVisibility,
+  settleThenRead,
+  startE2EStack,
+  useStackAndChromium,
+  waitForCancelled,
+  walkToReview,
+} from './support.js';
 
 const env = useStackAndChromium();
-
-async function hostedFrame(page: Page): Promise<Frame> {
-  const handle = await page.locator('bank-pay-session iframe').elementHandle();
-  const frame = await handle?.contentFrame();
-  assert.ok(frame, 'the hosted flow is framed inside the element');
-  await frame.waitForSelector('body[data-state="bank"]');
-  return frame;
-}
-
-/** The hosted flow's inner steps, up to the review screen (no payment made). */
-async function walkToReview(frame: Frame): Promise<void> {
-  await frame.getByRole('button', { name: 'Continue' }).click();
-  await frame.getByLabel('Username').fill('shopper');
-  await frame.getByLabel('Password').fill('correct horse');
-  await frame.getByRole('button', { name: 'Continue' }).click();
-  await frame.getByRole('button', { name: 'Continue' }).click();
-  await frame.waitForSelector('body[data-state="review"]');
-}
 
 describe('what never cancels', () => {
   test('switching to another tab and back (visibility hidden)', async () => {
     const context = await env.browser.newContext();
     const { page, sessionId } = await openCheckout(context, env.stack);
-    // Chromium driven by Playwright keeps every page "visible", even behind another tab or in a
-    // minimized window (tried here). So the page's visibility is overridden for real code to
-    // read, and the browser's own visibilitychange event is dispatched, as a tab switch does.
-    // Strings, not functions: tsx would wrap arrow functions in helpers the page does not have.
-    const setVisibility = (state: 'hidden' | 'visible') =>
-      page.evaluate(`Object.defineProperty(document, 'visibilityState', { configurable: true, get: function () { return '${state}'; } });
-        Object.defineProperty(document, 'hidden', { configurable: true, get: function () { return ${state === 'hidden'}; } });
-        document.dispatchEvent(new Event('visibilitychange'));`);
     const other = await context.newPage();
     await other.goto('about:blank');
     await other.bringToFront();
-    await setVisibility('hidden');
+    await setPageVisibility(page, 'hidden');
     const whileHidden = await settleThenRead(env.stack, sessionId);
     assert.equal(whileHidden.cancelCalls, 0, `nothing is sent while the tab is hidden: ${JSON.stringify(whileHidden.history)}`);
     await page.bringToFront();
-    await setVisibility('visible');
+    await setPageVisibility(page, 'visible');
     const record = await settleThenRead(env.stack, sessionId);
     assert.equal(record.session.status, 'Initiated', relayLogFor(sessionId));
     assert.equal(record.cancelCalls, 0);

@@ -3,7 +3,7 @@
  * the truth read back from the sandbox's inspection endpoint.
  */
 import { after, before } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
 import { startStack, freePort, type RunningStack, type StackOptions } from '../../demo/stack.js';
 import { chromiumPath, CHROMIUM_ARGS } from '../support/chromium.mjs';
 
@@ -124,4 +124,40 @@ export async function elementState(page: Page): Promise<string | null> {
 
 export function isCancelled(status: string): boolean {
   return /^cancell?ed$/i.test(status);
+}
+
+/** The hosted flow framed on the page (inside the element or a plain iframe), once it shows its first step. */
+export async function hostedFrame(page: Page): Promise<Frame> {
+  const frame = await (await page.locator('iframe').first().elementHandle())?.contentFrame();
+  if (!frame) throw new Error('no hosted flow frame on the page');
+  await frame.waitForSelector('body[data-state="bank"]');
+  return frame;
+}
+
+/** The sandbox's hosted flow in English, from the bank choice to the review step (no payment yet). */
+export async function walkToReview(frame: Frame): Promise<void> {
+  await frame.getByRole('button', { name: 'Continue' }).click();
+  await frame.getByLabel('Username').fill('shopper');
+  await frame.getByLabel('Password').fill('correct horse');
+  await frame.getByRole('button', { name: 'Continue' }).click();
+  await frame.getByRole('button', { name: 'Continue' }).click();
+  await frame.waitForSelector('body[data-state="review"]');
+}
+
+/** From the bank choice to an authorized payment. */
+export async function completeHostedFlow(frame: Frame): Promise<void> {
+  await walkToReview(frame);
+  await frame.getByRole('button', { name: 'Authorize payment' }).click();
+}
+
+/**
+ * Hides or shows the page as a tab switch does. Chromium driven by Playwright keeps every page
+ * "visible", even behind another tab or in a minimized window (tried here), so the page's
+ * visibility is overridden for real code to read and the browser's own visibilitychange event is
+ * dispatched. A string, not a function: tsx would wrap functions in helpers the page lacks.
+ */
+export function setPageVisibility(page: Page, state: 'hidden' | 'visible'): Promise<unknown> {
+  return page.evaluate(`Object.defineProperty(document, 'visibilityState', { configurable: true, get: function () { return '${state}'; } });
+    Object.defineProperty(document, 'hidden', { configurable: true, get: function () { return ${state === 'hidden'}; } });
+    document.dispatchEvent(new Event('visibilitychange'));`);
 }
