@@ -1,5 +1,6 @@
 /** The demo page's calls to its merchant backend (shared by the plain, React and Vue demos). */
 import type { Product } from '../src/protocol/products.js';
+import { isTerminalStatus } from '../src/protocol/status.js';
 
 export interface CheckoutSession {
   readonly sessionId: string;
@@ -36,4 +37,24 @@ export async function fetchProviderStatus(statusUrl: string): Promise<ProviderSt
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Polls the relay's status endpoint about every second until the session is terminal, handing
+ * each answer to `onStatus`. Returns the function that stops it.
+ */
+export function pollProviderStatus(statusUrl: string, onStatus: (status: ProviderStatus) => void, intervalMs = 1000): () => void {
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const poll = async () => {
+    const status = await fetchProviderStatus(statusUrl);
+    if (stopped) return;
+    if (status) onStatus(status);
+    if (!status || !isTerminalStatus(status.status)) timer = setTimeout(poll, intervalMs);
+  };
+  void poll();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
 }

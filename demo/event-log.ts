@@ -2,8 +2,7 @@
  * The demo's live panel: every bps-* event the element fires, and the provider-side status
  * of the session polled from the relay, so a person can watch a cancel land.
  */
-import { isTerminalStatus } from '../src/protocol/status.js';
-import { fetchProviderStatus } from './checkout-api.js';
+import { pollProviderStatus } from './checkout-api.js';
 import { describeEvent } from './framework-shell.js';
 
 export const ELEMENT_EVENTS = [
@@ -41,23 +40,10 @@ export function logElementEvents(root: EventTarget, list: HTMLElement, emptyText
   };
 }
 
-/** Polls the relay's status endpoint about every second until the session is terminal. */
-export function watchProviderStatus(statusUrl: string, badge: HTMLElement, intervalMs = 1000): () => void {
-  let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const poll = async () => {
-    const status = await fetchProviderStatus(statusUrl);
-    if (stopped) return;
-    if (status) {
-      badge.textContent = `${status.status} · ${status.statusDetails}`;
-      badge.dataset.status = status.status.toLowerCase();
-      if (isTerminalStatus(status.status)) return;
-    }
-    timer = setTimeout(poll, intervalMs);
-  };
-  void poll();
-  return () => {
-    stopped = true;
-    clearTimeout(timer);
-  };
+/** Shows the provider-side status of the session in a badge, until it is terminal. */
+export function watchProviderStatus(statusUrl: string, badge: HTMLElement): () => void {
+  return pollProviderStatus(statusUrl, (status) => {
+    badge.textContent = `${status.status} · ${status.statusDetails}`;
+    badge.dataset.status = status.status.toLowerCase();
+  });
 }

@@ -3,8 +3,7 @@ import { StrictMode, useCallback, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BankPaySession } from '../src/react/index.js';
 import type { Product } from '../src/protocol/products.js';
-import { isTerminalStatus } from '../src/protocol/status.js';
-import { createCheckoutSession, fetchProviderStatus, type CheckoutSession, type ProviderStatus } from './checkout-api.js';
+import { createCheckoutSession, pollProviderStatus, type CheckoutSession, type ProviderStatus } from './checkout-api.js';
 import { logEntry, PRODUCTS, type LoggedEvent } from './framework-shell.js';
 import { DEMO_STRINGS, type DemoLang } from './strings.js';
 
@@ -29,19 +28,7 @@ function useProviderStatus(statusUrl: string | undefined): ProviderStatus | unde
   useEffect(() => {
     setStatus(undefined);
     if (!statusUrl) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let stopped = false;
-    const poll = async () => {
-      const next = await fetchProviderStatus(statusUrl);
-      if (stopped) return;
-      if (next) setStatus(next);
-      if (!next || !isTerminalStatus(next.status)) timer = setTimeout(poll, 1000);
-    };
-    void poll();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
+    return pollProviderStatus(statusUrl, setStatus);
   }, [statusUrl]);
   return status;
 }

@@ -2,8 +2,7 @@
 import { createApp, defineComponent, h, onBeforeUnmount, ref, watch, watchEffect } from 'vue';
 import { BankPaySession } from '../src/vue/index.js';
 import type { Product } from '../src/protocol/products.js';
-import { isTerminalStatus } from '../src/protocol/status.js';
-import { createCheckoutSession, fetchProviderStatus, type CheckoutSession, type ProviderStatus } from './checkout-api.js';
+import { createCheckoutSession, pollProviderStatus, type CheckoutSession, type ProviderStatus } from './checkout-api.js';
 import { logEntry, PRODUCTS, type LoggedEvent } from './framework-shell.js';
 import { DEMO_STRINGS, type DemoLang } from './strings.js';
 
@@ -39,24 +38,17 @@ const Checkout = defineComponent({
       { immediate: true },
     );
 
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stopPolling: () => void = () => undefined;
     watch(
       () => session.value?.statusUrl,
       (statusUrl) => {
-        clearTimeout(timer);
+        stopPolling();
         providerStatus.value = undefined;
-        if (!statusUrl) return;
-        const poll = async () => {
-          const next = await fetchProviderStatus(statusUrl);
-          if (statusUrl !== session.value?.statusUrl) return;
-          if (next) providerStatus.value = next;
-          if (!next || !isTerminalStatus(next.status)) timer = setTimeout(poll, 1000);
-        };
-        void poll();
+        if (statusUrl) stopPolling = pollProviderStatus(statusUrl, (status) => (providerStatus.value = status));
       },
       { immediate: true },
     );
-    onBeforeUnmount(() => clearTimeout(timer));
+    onBeforeUnmount(() => stopPolling());
     watchEffect(() => (document.documentElement.lang = lang.value === 'fr' ? 'fr-CA' : 'en-CA'));
 
     const log = (event: Event) => (events.value = [logEntry(event), ...events.value].slice(0, 50));
