@@ -91,7 +91,7 @@ describe('a leave prompt raised by the page', () => {
 });
 
 describe('closing the tab with no prompt asked for', () => {
-  test('the intent goes out first, the confirm cancels at once, one provider cancel', async () => {
+  test('the confirm cancels at once, one provider cancel; an intent, when it arrives, adds none', async () => {
     const context = await env.browser.newContext();
     const { page, sessionId } = await openCheckout(context, env.stack);
     await page.locator('h1[data-text="title"]').click();
@@ -102,8 +102,14 @@ describe('closing the tab with no prompt asked for', () => {
     const later = await settleThenRead(env.stack, sessionId, RELAY_DEFAULTS.intentGraceMs + 1000);
     assert.equal(later.cancelCalls, 1);
     const phases = phasesSeen(sessionId);
+    // The intent is sent from a task queued after every beforeunload handler. An idle Chromium
+    // runs it before the tab goes; a loaded one may tear the page down first (seen under the full
+    // suite), leaving only the pagehide confirm, which Chromium delivers every time. Firefox,
+    // where the intent is what rescues a lost confirm, is measured in the engines suite.
+    const intents = phases.filter((phase) => phase.startsWith('intent:'));
+    assert.ok(intents.length <= 1, `at most one intent: ${phases.join(', ')}`);
     // Pending, or already-acted when its beacon landed after the confirm's.
-    assert.ok(phases.some((phase) => phase.startsWith('intent:')), `the intent reached the relay: ${phases.join(', ')}`);
+    for (const intent of intents) assert.match(intent, /^intent:(pending|already-acted)$/);
     assert.deepEqual(
       phases.filter((phase) => !phase.startsWith('intent:') && !phase.startsWith('revoke:')),
       ['confirm:cancelled'],
