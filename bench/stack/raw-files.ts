@@ -25,6 +25,8 @@ const RAW_FILES: Record<string, RawFile> = {
   'naive-beacon.html': html('bench/pages/naive-beacon.html'),
   'elsewhere.html': html('bench/pages/elsewhere.html'),
   'first-paint-element.html': html('bench/pages/first-paint-element.html', true),
+  'first-paint-element-head-script.html': html('bench/pages/first-paint-element-head-script.html', true),
+  'first-paint-element-alone.html': html('bench/pages/first-paint-element-alone.html', true),
   'first-paint-iframe.html': html('bench/pages/first-paint-iframe.html', true),
   'checkout.js': script('bench/out/checkout.js'),
   'bank-pay-session.standalone.js': script('bench/out/bank-pay-session.standalone.js'),

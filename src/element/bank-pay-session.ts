@@ -53,7 +53,9 @@ const PAGE_EVENTS = ['message', 'pagehide', 'pageshow', 'visibilitychange', 'res
  * @event bps-restart - The shopper pressed "start again"; carries the old `sessionId`. `BpsRestartEvent`.
  * @event bps-state-change - The state changed: `state`, `previous`. `BpsStateChangeEvent`.
  *
- * @csspart frame - The iframe showing the hosted flow.
+ * @slot - Optional: the hosted flow's `<iframe>` for the same `src`, written by the server so it loads while the page is parsed. The element adopts it instead of making its own frame.
+ *
+ * @csspart frame - The iframe showing the hosted flow (the element's own; an adopted frame is styled from the page).
  * @csspart close-button - The button that closes (and cancels) the session.
  * @csspart message - The box shown instead of the frame once the session is over.
  * @csspart heading - The message's heading (focused when the shopper was in the element).
@@ -102,6 +104,11 @@ export class BankPaySession extends LitElement {
   /** Bumped for every new session, so late answers about an old session change nothing. */
   #generation = 0;
   #frameUrl: URL | undefined;
+  /**
+   * The page's own `<iframe>` inside the tag, for this session's src: written by the server,
+   * so the hosted flow started loading while the page was parsed, before any script ran.
+   */
+  #adopted: HTMLIFrameElement | undefined;
   #cancelling: Promise<CancelResult> | undefined;
   #expiryTimer: ReturnType<typeof setTimeout> | undefined;
   #hiddenTimer: ReturnType<typeof setTimeout> | undefined;
@@ -161,7 +168,9 @@ export class BankPaySession extends LitElement {
       case 'active':
         return html`${cancelOnAllows(this.cancelOn, 'close-button')
           ? html`<button part="close-button" @click=${this.#onCloseClick}>${text.close}</button>`
-          : nothing}${this.#frameUrl
+          : nothing}${this.#adopted
+          ? html`<slot></slot>`
+          : this.#frameUrl
           ? keyed(
               this.#generation,
               html`<iframe part="frame" title=${text.frame} src=${this.#frameUrl.href} @load=${this.#onFrameLoad}></iframe>`,
@@ -188,8 +197,13 @@ export class BankPaySession extends LitElement {
   /** Begins a new session from the current attributes. */
   #start(): void {
     this.#generation++;
+    this.#adopted = undefined;
     this.#cancelling = undefined;
     this.#frameUrl = this.src ? frameSource(this.src, document.baseURI) : undefined;
+    const child = this.querySelector('iframe');
+    // A frame left from an earlier session would go on running unseen.
+    if (child && child.src === this.#frameUrl?.href) (this.#adopted = child).addEventListener('load', this.#onFrameLoad);
+    else child?.remove();
     const valid = !this.src || this.#frameUrl !== undefined;
     this.#apply({ type: 'start', valid });
     this.#refresh();
@@ -244,6 +258,9 @@ export class BankPaySession extends LitElement {
   /** Timers cannot be trusted after the page was hidden or frozen: recompute from the wall clock. */
   #refresh(): void {
     clearTimeout(this.#hiddenTimer);
+    // The page's load waits for its frames: an adopted frame that loaded before this element
+    // was defined has no load event left to fire, and pageshow comes right after load.
+    if (this.#adopted && document.readyState === 'complete') this.#apply({ type: 'ready' });
     this.#checkExpiry();
     if (this.statusUrl && isLive(this.#state)) void this.#checkStatus();
   }
@@ -307,7 +324,7 @@ export class BankPaySession extends LitElement {
 
   /** Only the hosted flow's own frame, from the exact origin of `src`, is listened to. */
   #onMessage(event: MessageEvent): void {
-    const frame = this.renderRoot.querySelector('iframe')?.contentWindow;
+    const frame = (this.#adopted ?? this.renderRoot.querySelector('iframe'))?.contentWindow;
     if (!frame || event.source !== frame || event.origin !== this.#frameUrl?.origin) return;
     const message = parseHostedMessage(event.data);
     if (!message) return;

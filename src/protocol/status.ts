@@ -3,7 +3,8 @@
  * The one table of statuses in the project: the element, the relay and the sandbox all read it.
  */
 
-export type SessionStatus = 'Initiated' | 'Completed' | 'Failed' | 'Cancelled' | 'Expired';
+export const SESSION_STATUSES = ['Initiated', 'Completed', 'Failed', 'Cancelled', 'Expired'] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 /** The spelling the provider may send for a cancelled session: GEFT pages say `Canceled`. */
 export type CancelledSpelling = 'Cancelled' | 'Canceled';
@@ -43,6 +44,11 @@ export const TERMINAL_STATUSES: ReadonlySet<SessionStatus> = new Set(['Completed
 
 export function isStatusDetailsCode(value: unknown): value is StatusDetailsCode {
   return typeof value === 'string' && Object.hasOwn(STATUS_DETAILS, value);
+}
+
+/** True for a status spelled exactly as the relay answers it (canonical; see normalizeStatus). */
+export function isSessionStatus(value: unknown): value is SessionStatus {
+  return (SESSION_STATUSES as readonly unknown[]).includes(value);
 }
 
 /**

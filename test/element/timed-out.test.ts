@@ -125,7 +125,7 @@ describe('re-checking the provider status', () => {
     // bfcache left out of cancel-on, so entering the cache sends nothing and the status decides.
     const el = await mount({ sessionId, statusUrl: `/__recorder/status/${sessionId}`, cancelOn: 'close' });
     firePagehide(true);
-    await setProviderStatus(sessionId, 'Canceled', 'EFT0501'); // the GEFT spelling
+    await setProviderStatus(sessionId, 'Cancelled', 'EFT0501');
     const exits = collect(el, 'bps-exit');
     firePageshow(true);
     await waitUntil(() => el.state === 'cancelled', 'the status to be re-checked');
@@ -184,6 +184,15 @@ describe('re-checking the provider status', () => {
     await setProviderStatus(sessionId, 'Expired', 'EFT0601');
     const el = await mount({ sessionId, statusUrl: `/__recorder/status/${sessionId}`, active: false });
     await waitUntil(() => el.state === 'expired');
+  });
+
+  it('ignores a status the relay would never answer (the relay normalizes the provider spellings)', async () => {
+    const sessionId = newSessionId();
+    const el = await mount({ sessionId, statusUrl: `/__recorder/status/${sessionId}`, cancelOn: 'close' });
+    await setProviderStatus(sessionId, 'canceled', 'EFT0501');
+    firePageshow(true);
+    await settle();
+    expect(el.state).to.equal('active');
   });
 
   it('ignores a status endpoint that fails', async () => {
