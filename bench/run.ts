@@ -4,7 +4,7 @@
  * a size budget is exceeded or a section fails.
  *
  *   npm run bench                        everything, committed figures
- *   npm run bench -- size relay          only the named sections (size, first-paint, delivery, relay)
+ *   npm run bench -- size relay          only the named sections (size, first-paint, delivery, engines, relay)
  *   npm run bench -- --quick             a smoke run with tiny counts
  *
  * A partial or quick run writes to bench/out/ instead, so it never replaces a full run's figures.
@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import type { RunningStack } from '../demo/stack.js';
 import { measureDelivery } from './delivery/delivery.js';
+import { measureEngines } from './engines/engines.js';
 import { startBenchStack } from './stack/stack.js';
 import { measureFirstPaint } from './first-paint/first-paint.js';
 import { launchBenchChromium } from './stack/browser.js';
@@ -26,7 +27,7 @@ import { benchSettings } from './settings.js';
 import { buildPages } from './pages/build.js';
 import { measureSize } from './size/size.js';
 
-const SECTIONS = ['size', 'first-paint', 'delivery', 'relay'] as const;
+const SECTIONS = ['size', 'first-paint', 'delivery', 'engines', 'relay'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -99,7 +100,7 @@ async function main(): Promise<number> {
     };
   });
 
-  if (sections.includes('first-paint') || sections.includes('delivery')) {
+  if (sections.includes('first-paint') || sections.includes('delivery') || sections.includes('engines')) {
     // The pages load the element's built standalone file and a bundled script: build both from the current sources.
     await buildPages(root);
     await withBrowserStack(settings.browserRelayPerIpLimit, async (browser, stack) => {
@@ -114,6 +115,9 @@ async function main(): Promise<number> {
         results.falseCancels = delivery.falseCancels;
         results.nonAbandonment = delivery.nonAbandonment;
         results.trialErrors = delivery.trialErrors;
+      });
+      await run('engines', async () => {
+        results.engines = await measureEngines(stack, settings.engines, log);
       });
     }).catch((error: unknown) => {
       results.failures.browser = error instanceof Error ? error.message : String(error);

@@ -4,6 +4,7 @@
  * results go to bench/out/ and never replace the committed ones.
  */
 import type { DeliverySettings } from './delivery/delivery.js';
+import type { EngineSettings } from './engines/engines.js';
 import type { FirstPaintSettings } from './first-paint/first-paint.js';
 import type { RelayLoadSettings } from './relay-load/relay-load.js';
 
@@ -13,6 +14,7 @@ export interface BenchSettings {
   readonly browserRelayPerIpLimit: number;
   readonly delivery: DeliverySettings;
   readonly firstPaint: FirstPaintSettings;
+  readonly engines: EngineSettings;
   readonly relay: RelayLoadSettings;
 }
 
@@ -37,6 +39,12 @@ export function benchSettings(env: NodeJS.ProcessEnv, quick: boolean): BenchSett
       quiet: { trials: pick('BENCH_QUIET_TRIALS', 10, 1), holdMs: 300, variants: ['element'] },
     },
     firstPaint: { runs: pick('BENCH_FIRST_PAINT_RUNS', 20, 3) },
+    engines: {
+      trials: pick('BENCH_ENGINE_TRIALS', 20, 2),
+      baselineTrials: pick('BENCH_ENGINE_BASELINE_TRIALS', 10, 1),
+      windowMs: 2000,
+      settleMs: 4000,
+    },
     relay: {
       rounds: pick('BENCH_LOAD_ROUNDS', 5, 2),
       requestsPerRound: pick('BENCH_LOAD_REQUESTS', 2000, 300),

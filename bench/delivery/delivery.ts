@@ -52,7 +52,10 @@ export interface DeliveryResults {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function kindFigures(outcomes: readonly TrialOutcome[]): KindFigures {
+/** What the figures of a kind are made of: one judged trial, in any engine. */
+export type JudgedTrial = Pick<TrialOutcome, 'latencyMs' | 'enteredBfcache' | 'cancelCalls' | 'error'>;
+
+export function kindFigures(outcomes: readonly JudgedTrial[]): KindFigures {
   const latencies = outcomes.flatMap((outcome) => (outcome.latencyMs === undefined ? [] : [outcome.latencyMs]));
   const latency = roundSummary(summarize(latencies)) ?? null;
   const bfcache = outcomes.filter((outcome) => outcome.enteredBfcache !== undefined);
@@ -69,7 +72,7 @@ export function kindFigures(outcomes: readonly TrialOutcome[]): KindFigures {
   };
 }
 
-function notRun(note: string): KindFigures {
+export function notRun(note: string): KindFigures {
   return { rate: 0, p50Ms: null, p95Ms: null, trials: 0, delivered: 0, latencyMs: null, duplicates: 0, errors: 0, note };
 }
 

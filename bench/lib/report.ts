@@ -1,4 +1,6 @@
 /** Renders results.json as bench/RESULTS.md. Pure: results in, Markdown out. */
+import type { EngineWayFigures } from '../engines/engines.js';
+import { ENGINE_WAY_SPECS, type EngineWay } from '../engines/ways.js';
 import { KINDS, ABANDONMENT_KINDS } from '../delivery/kinds.js';
 import type { KindFigures } from '../delivery/delivery.js';
 import { QUIET_CASE_LABELS, QUIET_CASES } from '../delivery/non-abandonment.js';
@@ -128,6 +130,43 @@ function firstPaintSection(results: BenchResults): string {
   ].join('\n');
 }
 
+function wayCell(figures: EngineWayFigures | undefined): string {
+  if (!figures) return '–';
+  if (figures.note) return '0% (not run¹)';
+  if (figures.trials === 0) return '–';
+  const share = `${Math.round(figures.rate * 100)}% (${figures.delivered}/${figures.trials})`;
+  const grace = figures.graceEnd ? `, ${figures.graceEnd} at the grace end` : '';
+  return figures.delivered ? `${share}${grace} · p50 ${figures.p50Ms} ms, p95 ${figures.p95Ms} ms` : share;
+}
+
+function enginesSection(results: BenchResults): string {
+  const { engines, skipped } = results.engines!;
+  const settings = results.settings.engines;
+  const lines = [
+    '## 5. Other engines: Firefox ESR and WebKitGTK',
+    '',
+    `The same pages, relay and sandbox as section 2, driven through the engines test suite's drivers (Firefox: puppeteer-core over WebDriver BiDi; WebKitGTK: WebKitWebDriver and MiniBrowser under Xvfb), default preferences. ${settings.trials} trials per way for the element and ${settings.baselineTrials} for each naive baseline, interleaved, each in a fresh browser context or window, judged from the sandbox ${settings.settleMs / 1000} s after the last trial. Latency as in section 2. **At the grace end**: the cancel landed 2 s or more after the action, i.e. the relay cancelled when the element's beforeunload intent was neither confirmed (the pagehide beacon was lost) nor revoked.`,
+  ];
+  for (const engine of Object.values(engines)) {
+    const ways = Object.keys(engine.delivery) as EngineWay[];
+    lines.push(
+      '',
+      `### ${engine.label}`,
+      '',
+      table(
+        ['way of leaving', 'element', 'naive fetch in beforeunload', 'naive beacon in unload'],
+        ways.map((way) => [ENGINE_WAY_SPECS[way].label, wayCell(engine.delivery[way]), wayCell(engine.baselines.naiveFetch[way]), wayCell(engine.baselines.naiveBeacon[way])]),
+      ),
+    );
+    const cannot = Object.entries(engine.cannot);
+    if (cannot.length) lines.push('', ...cannot.map(([way, reason]) => `Not produced here: ${ENGINE_WAY_SPECS[way as EngineWay].label}: ${reason}.`));
+    if (engine.trialErrors.length) lines.push('', `Trial errors (${engine.trialErrors.length}): ${engine.trialErrors.slice(0, 5).join('; ')}${engine.trialErrors.length > 5 ? '; …' : ''}`);
+  }
+  for (const [name, message] of Object.entries(skipped)) lines.push('', `${name}: skipped: ${message}`);
+  lines.push('', '¹ A route change unloads nothing, so a naive page has no hook for it.');
+  return lines.join('\n');
+}
+
 export function renderReport(results: BenchResults): string {
   const { machine, git } = results;
   const sections: string[] = [
@@ -144,6 +183,7 @@ export function renderReport(results: BenchResults): string {
   }
   if (results.size) sections.push('', sizeSection(results));
   if (results.delivery && results.baselines) sections.push('', deliverySection(results));
+  if (results.engines) sections.push('', enginesSection(results));
   if (results.relay) sections.push('', relaySection(results));
   if (results.firstPaint) sections.push('', firstPaintSection(results));
   const failures = Object.entries(results.failures);

@@ -3,6 +3,8 @@
  */
 import type { DeliveryResults, KindFigures } from '../delivery/delivery.js';
 import { ABANDONMENT_KINDS, type AbandonmentKind } from '../delivery/kinds.js';
+import type { EnginesResults } from '../engines/engines.js';
+import { ENGINE_WAY_SPECS, type EngineWay } from '../engines/ways.js';
 import type { FirstPaintResults } from '../first-paint/first-paint.js';
 import type { RelayResults } from '../relay-load/relay-load.js';
 import type { BenchSettings } from '../settings.js';
@@ -34,6 +36,8 @@ export interface BenchResults {
   trialErrors?: readonly string[];
   relay?: RelayResults;
   firstPaint?: FirstPaintResults;
+  /** Firefox ESR and WebKitGTK: the element's delivery per way of leaving, and the naive baselines. */
+  engines?: EnginesResults;
   /** Sections that failed to run, with the reason. */
   readonly failures: Record<string, string>;
   targets?: readonly TargetCheck[];
@@ -82,6 +86,18 @@ export function evaluateTargets(results: BenchResults): TargetCheck[] {
     const answered = results.relay.flood.every((round) => round.rejected429 > 0);
     checks.push({ target: 'flood: excess answered 429', met: answered, detail: results.relay.flood.map((round) => `${round.rejected429} × 429`).join(', ') });
     checks.push({ target: 'flood: every accepted cancel reaches the sandbox', met: results.relay.lost === 0, detail: `${results.relay.lost} lost` });
+  }
+  for (const [name, engine] of Object.entries(results.engines?.engines ?? {})) {
+    const ways = Object.entries(engine.delivery) as Array<[EngineWay, NonNullable<(typeof engine.delivery)[EngineWay]>]>;
+    const notFull = ways.filter(([, figures]) => figures.rate < 1);
+    checks.push({
+      target: `${name}: 100% delivery for every way its driver can produce`,
+      met: notFull.length === 0,
+      detail:
+        notFull.length === 0
+          ? `every way 100% (${ways.length} ways)`
+          : notFull.map(([way, figures]) => `${ENGINE_WAY_SPECS[way].label} ${figures.delivered}/${figures.trials}`).join(', '),
+    });
   }
   if (results.firstPaint) {
     checks.push({

@@ -10,7 +10,7 @@ import type { RunningStack } from '../../../demo/stack.js';
 import { ENGINES } from '../../support/engines.mjs';
 import {
   addOpenerButton,
-  checkoutUrl,
+  checkoutPage,
   DEFAULT_WAIT_MS,
   openerPageUrl,
   PAGE,
@@ -125,21 +125,23 @@ export async function launchFirefox(): Promise<EngineDriver> {
     label: `${ENGINES.firefox.label} (${version})`,
     capabilities: { userTabClose: true, answersLeavePrompt: true },
 
-    async openCheckout(stack: RunningStack, { query = {}, popup = false }: OpenCheckoutOptions = {}): Promise<EngineTab> {
+    async openCheckout(stack: RunningStack, options: OpenCheckoutOptions = {}): Promise<EngineTab> {
+      const { url, readyWhen } = checkoutPage(stack, options);
+      const popup = options.popup ?? false;
       const context = await browser.createBrowserContext();
       try {
         let page = await context.newPage();
         if (popup) {
           await page.goto(openerPageUrl(stack), { waitUntil: 'load' });
-          await page.evaluate(addOpenerButton(checkoutUrl(stack, query)));
+          await page.evaluate(addOpenerButton(url));
           page = await waitForPopup(page);
         } else {
-          await page.goto(checkoutUrl(stack, query), { waitUntil: 'load' });
+          await page.goto(url, { waitUntil: 'load' });
         }
         // Polled rather than waitForFunction: a popup starts on about:blank, and a wait set
         // up there does not always survive the navigation to the checkout.
         const ready = page;
-        await pollUntil(() => ready.evaluate(PAGE.stateIs('active')), 'the hosted flow to be active');
+        await pollUntil(() => ready.evaluate(readyWhen), 'the hosted flow to be active');
         const sessionId = (await page.evaluate(PAGE.sessionId)) as string;
         if (!sessionId) throw new Error('the demo page created no session');
         return new FirefoxTab(sessionId, page, context, popup);

@@ -80,6 +80,16 @@ export interface OpenCheckoutOptions {
    * so the checkout may close itself (`closeItself`).
    */
   readonly popup?: boolean;
+  /**
+   * Another page than the demo checkout (the bench's naive variants), with the expression
+   * that says its hosted flow is up. It must set `window.__bpsDemo.session` as the demo does.
+   */
+  readonly page?: { readonly url: string; readonly readyWhen: string };
+}
+
+/** The URL and readiness check `openCheckout` uses for these options. */
+export function checkoutPage(stack: RunningStack, { query = {}, page }: OpenCheckoutOptions): { url: string; readyWhen: string } {
+  return page ?? { url: checkoutUrl(stack, query), readyWhen: PAGE.stateIs('active') };
 }
 
 export interface EngineDriver {

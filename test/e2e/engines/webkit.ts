@@ -17,7 +17,7 @@ import { ENGINES } from '../../support/engines.mjs';
 import { startWebKitDriver } from '../../support/webkit-driver.mjs';
 import {
   addOpenerButton,
-  checkoutUrl,
+  checkoutPage,
   DEFAULT_WAIT_MS,
   openerPageUrl,
   PAGE,
@@ -232,12 +232,13 @@ export async function launchWebKit(): Promise<EngineDriver> {
     label: `${ENGINES.webkit.label}${version ? ` (${version})` : ''}`,
     capabilities: { userTabClose: false, answersLeavePrompt: false },
 
-    async openCheckout(stack: RunningStack, { query: params = {}, popup = false }: OpenCheckoutOptions = {}): Promise<EngineTab> {
-      const handle = popup ? await openPopup(stack, checkoutUrl(stack, params)) : await newWindow(checkoutUrl(stack, params));
-      await pollUntil(() => run(session, PAGE.stateIs('active')), 'the hosted flow to be active');
+    async openCheckout(stack: RunningStack, options: OpenCheckoutOptions = {}): Promise<EngineTab> {
+      const { url, readyWhen } = checkoutPage(stack, options);
+      const handle = options.popup ? await openPopup(stack, url) : await newWindow(url);
+      await pollUntil(() => run(session, readyWhen), 'the hosted flow to be active');
       const sessionId = await run<string>(session, PAGE.sessionId);
       if (!sessionId) throw new Error('the demo page created no session');
-      return new WebKitTab(sessionId, session, handle, home, popup);
+      return new WebKitTab(sessionId, session, handle, home, options.popup ?? false);
     },
 
     async close(): Promise<void> {
