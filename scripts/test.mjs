@@ -91,7 +91,7 @@ async function typecheck() {
 
 const suites = {
   typecheck,
-  unit: () => nodeSuite('unit', ['test/protocol', 'test/unit'], { concurrency: 2 }),
+  unit: () => nodeSuite('unit', ['test/protocol', 'test/unit', 'bench/lib'], { concurrency: 2 }),
   sandbox: () => nodeSuite('sandbox', ['test/sandbox']),
   relay: () => nodeSuite('relay', ['test/relay']),
   browser: () => browserSuite('browser'),
