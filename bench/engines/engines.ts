@@ -6,7 +6,7 @@
  * still counts. An engine that is not installed is reported as skipped, with its package.
  */
 import type { RunningStack } from '../../demo/stack.js';
-import { engineStatus, type EngineName } from '../../test/support/engines.mjs';
+import { engineStatus, requestedEngines, type EngineName } from '../../test/support/engines.mjs';
 import { launchFirefox } from '../../test/e2e/engines/firefox.js';
 import type { EngineDriver, EngineTab } from '../../test/e2e/engines/harness.js';
 import { launchWebKit } from '../../test/e2e/engines/webkit.js';
@@ -163,7 +163,9 @@ async function measureEngine(engine: EngineDriver, stack: RunningStack, settings
 export async function measureEngines(stack: RunningStack, settings: EngineSettings, log: (line: string) => void): Promise<EnginesResults> {
   const engines: EnginesResults['engines'] = {};
   const skipped: EnginesResults['skipped'] = {};
-  for (const name of OTHER_ENGINES) {
+  // BPS_ENGINES=firefox narrows the section to some engines, as it narrows the tests.
+  const requested: readonly string[] = requestedEngines();
+  for (const name of OTHER_ENGINES.filter((engine) => requested.includes(engine))) {
     const status = engineStatus(name);
     if (!status.available) {
       skipped[name] = status.message;
