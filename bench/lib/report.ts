@@ -183,9 +183,9 @@ export function renderReport(results: BenchResults): string {
   }
   if (results.size) sections.push('', sizeSection(results));
   if (results.delivery && results.baselines) sections.push('', deliverySection(results));
-  if (results.engines) sections.push('', enginesSection(results));
   if (results.relay) sections.push('', relaySection(results));
   if (results.firstPaint) sections.push('', firstPaintSection(results));
+  if (results.engines) sections.push('', enginesSection(results));
   const failures = Object.entries(results.failures);
   if (failures.length) sections.push('', '## Sections that failed', '', ...failures.map(([section, reason]) => `- ${section}: ${reason}`));
   return `${sections.join('\n')}\n`;
