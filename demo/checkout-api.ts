@@ -1,5 +1,6 @@
 /** The demo page's calls to its merchant backend (shared by the plain, React and Vue demos). */
 import type { Product } from '../src/protocol/products.js';
+import type { StatusResponse } from '../src/protocol/cancel-request.js';
 import { isTerminalStatus } from '../src/protocol/status.js';
 
 export interface CheckoutSession {
@@ -24,10 +25,8 @@ export async function createCheckoutSession(product: Product, lang: 'en' | 'fr')
   return body as CheckoutSession;
 }
 
-export interface ProviderStatus {
-  readonly status: string;
-  readonly statusDetails: string;
-}
+/** What the relay's status route answers (`status` canonical, `providerStatus` as the provider spells it). */
+export type ProviderStatus = StatusResponse;
 
 export async function fetchProviderStatus(statusUrl: string): Promise<ProviderStatus | undefined> {
   try {

@@ -43,7 +43,7 @@ export function logElementEvents(root: EventTarget, list: HTMLElement, emptyText
 /** Shows the provider-side status of the session in a badge, until it is terminal. */
 export function watchProviderStatus(statusUrl: string, badge: HTMLElement): () => void {
   return pollProviderStatus(statusUrl, (status) => {
-    badge.textContent = `${status.status} · ${status.statusDetails}`;
+    badge.textContent = `${status.providerStatus} · ${status.statusDetails}`;
     badge.dataset.status = status.status.toLowerCase();
   });
 }

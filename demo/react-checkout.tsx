@@ -138,7 +138,7 @@ function Checkout() {
                 <div><dt>{strings.session}</dt><dd><code id="session-id">{session?.sessionId ?? '–'}</code></dd></div>
                 <div>
                   <dt>{strings.providerStatus}</dt>
-                  <dd><span id="provider-status" className="badge" data-status={providerStatus?.status.toLowerCase()}>{providerStatus ? `${providerStatus.status} · ${providerStatus.statusDetails}` : '–'}</span></dd>
+                  <dd><span id="provider-status" className="badge" data-status={providerStatus?.status.toLowerCase()}>{providerStatus ? `${providerStatus.providerStatus} · ${providerStatus.statusDetails}` : '–'}</span></dd>
                 </div>
               </dl>
               <h3>{strings.events}</h3>

@@ -119,7 +119,7 @@ const Checkout = defineComponent({
                   h('div', [h('dt', strings.session), h('dd', [h('code', { id: 'session-id' }, session.value?.sessionId ?? '–')])]),
                   h('div', [
                     h('dt', strings.providerStatus),
-                    h('dd', [h('span', { id: 'provider-status', class: 'badge', 'data-status': status?.status.toLowerCase() }, status ? `${status.status} · ${status.statusDetails}` : '–')]),
+                    h('dd', [h('span', { id: 'provider-status', class: 'badge', 'data-status': status?.status.toLowerCase() }, status ? `${status.providerStatus} · ${status.statusDetails}` : '–')]),
                   ]),
                 ]),
                 h('h3', strings.events),

@@ -6,6 +6,7 @@
  * `text/plain` JSON (form-urlencoded is accepted too): `{sessionId, token, reason}`.
  */
 
+import type { SessionStatus } from './status.js';
 import { isSessionId } from './session-id.js';
 
 /** Largest body the relay reads; a real request is a few hundred bytes. */
@@ -72,8 +73,10 @@ export interface CancelResponse {
 }
 
 /** Status answer of `GET /bank-pay/sessions/{id}/status`. */
+/** The relay's status route: `status` is the canonical name, `providerStatus` as the provider spelled it. */
 export interface StatusResponse {
-  readonly status: string;
+  readonly status: SessionStatus;
+  readonly providerStatus: string;
   readonly statusDetails: string;
 }
 

@@ -22,6 +22,7 @@ import {
   type StatusResponse,
 } from '../protocol/cancel-request.js';
 import { isSessionId } from '../protocol/session-id.js';
+import { normalizeStatus } from '../protocol/status.js';
 import { WEBHOOK_SIGNATURE_HEADER } from '../protocol/webhook.js';
 import { cancelAuditLine, intentAuditLine, type CancelAuditRecord } from './audit.js';
 import { CancelService, type CancelSettlement, type DrainReport } from './cancel-service.js';
@@ -265,8 +266,11 @@ export function createRelay(options: RelayOptions): RelayApp {
       return json(c, { error: `could not read the session status: ${error}` }, 502);
     }
     if (result.value.kind === 'not-found') return json(c, { error: 'session not found' }, 404);
-    const { status, statusDetails } = result.value.snapshot;
-    const body: StatusResponse = { status, statusDetails };
+    const { status: providerStatus, statusDetails } = result.value.snapshot;
+    // The canonical name, so the element need not know the provider's spellings (GEFT's Canceled).
+    const status = normalizeStatus(providerStatus);
+    if (!status) return json(c, { error: 'could not read the session status: the provider answered an unknown status' }, 502);
+    const body: StatusResponse = { status, providerStatus, statusDetails };
     return json(c, body, 200);
   });
 

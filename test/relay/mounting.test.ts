@@ -59,7 +59,7 @@ describe('mounting the relay', () => {
         statusUrl: string;
       };
       const status = await fetch(`${served.url}${page.statusUrl}`, { headers: { origin: SHOP_ORIGIN } });
-      assert.deepEqual(await status.json(), { status: 'Initiated', statusDetails: 'EFT0101' });
+      assert.deepEqual(await status.json(), { status: 'Initiated', providerStatus: 'Initiated', statusDetails: 'EFT0101' });
       const cancel = await fetch(`${served.url}${page.cancelUrl}`, {
         method: 'POST',
         headers: { 'content-type': 'text/plain;charset=UTF-8', origin: SHOP_ORIGIN },

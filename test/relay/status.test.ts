@@ -16,15 +16,25 @@ describe('GET /bank-pay/sessions/{id}/status', () => {
       headers: origin === null ? {} : { origin },
     });
 
-  test('answers the provider status reduced to {status, statusDetails}, before and after a cancel', async () => {
+  test('answers the provider status reduced to {status, providerStatus, statusDetails}, before and after a cancel', async () => {
     const session = await h.newSession();
     const live = await statusOf(session.sessionId, session.cancelToken);
     assert.equal(live.status, 200);
     assert.equal(live.headers.get('access-control-allow-origin'), SHOP_ORIGIN);
-    assert.deepEqual(await live.json(), { status: 'Initiated', statusDetails: 'EFT0101' });
+    assert.deepEqual(await live.json(), { status: 'Initiated', providerStatus: 'Initiated', statusDetails: 'EFT0101' });
     await h.cancel(session);
     const ended = await statusOf(session.sessionId, session.cancelToken, null);
-    assert.deepEqual(await ended.json(), { status: 'Cancelled', statusDetails: 'EFT0501' });
+    assert.deepEqual(await ended.json(), { status: 'Cancelled', providerStatus: 'Cancelled', statusDetails: 'EFT0501' });
+  });
+
+  test('a GEFT session is Cancelled in status (what the element reads), Canceled in providerStatus', async () => {
+    const session = await h.newSession({
+      options: { guarantee: { enable: true } },
+      payee: { account: { institutionCode: '001', transitNumber: '00011', accountNumber: '1234567' } },
+    });
+    await h.cancel(session);
+    const response = await statusOf(session.sessionId, session.cancelToken);
+    assert.deepEqual(await response.json(), { status: 'Cancelled', providerStatus: 'Canceled', statusDetails: 'EFT0501' });
   });
 
   test('refuses bad tokens, ids and origins without asking the provider', async () => {
@@ -60,7 +70,7 @@ describe('GET /bank-pay/sessions/{id}/status', () => {
     try {
       const response = await statusOf(session.sessionId, session.cancelToken);
       assert.equal(response.status, 200);
-      assert.deepEqual(await response.json(), { status: 'Initiated', statusDetails: 'EFT0101' });
+      assert.deepEqual(await response.json(), { status: 'Initiated', providerStatus: 'Initiated', statusDetails: 'EFT0101' });
       const calls = historyOf(await h.inspect(session.sessionId), 'status');
       assert.deepEqual(calls.map((call) => call.httpStatus), [200, 500, 500, 200]);
     } finally {
