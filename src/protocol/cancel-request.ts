@@ -72,8 +72,10 @@ export interface CancelResponse {
   readonly error?: string;
 }
 
-/** Status answer of `GET /bank-pay/sessions/{id}/status`. */
-/** The relay's status route: `status` is the canonical name, `providerStatus` as the provider spelled it. */
+/**
+ * Status answer of `GET /bank-pay/sessions/{id}/status`: `status` is the canonical name (what
+ * the element reads), `providerStatus` as the provider spelled it (GEFT says `Canceled`).
+ */
 export interface StatusResponse {
   readonly status: SessionStatus;
   readonly providerStatus: string;
