@@ -285,7 +285,10 @@ export class BankPaySession extends LitElement {
       case 'message':
         return this.#onMessage(event as MessageEvent);
       case 'pagehide':
-        return this.#abandon((event as PageTransitionEvent).persisted ? 'bfcache' : 'page-unload');
+        // From a microtask: when a Firefox tab closes, most beacons sent from inside the first
+        // pagehide listener are lost, and the same beacon sent a microtask later arrives
+        // (README, "Browser engines"). The page is still there until every listener has run.
+        return queueMicrotask(() => this.#abandon((event as PageTransitionEvent).persisted ? 'bfcache' : 'page-unload'));
       case 'beforeunload':
         // Judged in a task of its own, once every beforeunload handler has run, those added
         // after this one too (README, "The two-phase cancel").

@@ -143,17 +143,11 @@ export const ABANDONMENT_CASES: readonly EngineCase[] = [
   },
   {
     name: 'closing the window through the driver (no beforeunload: pagehide alone)',
-    // Firefox loses many beacons sent from pagehide when a tab goes away (measured with
-    // default preferences: 8/20 and 9/20 delivered here). A person's close runs beforeunload
-    // first, whose cancel intent the relay acts on when its grace ends (the two-phase
-    // cancel), so "closing the tab as a person does" delivers every time; a driver that
-    // removes the tab without beforeunload leaves only pagehide, and nothing the page does
-    // can make that beacon leave. Not hidden with dom.ipc.keepProcessesAlive.*, which would
-    // keep the process (and the beacon) alive in tests only.
-    knownFailure: (engine) =>
-      engine.name === 'firefox'
-        ? 'Firefox loses pagehide beacons when a tab closes without beforeunload (about 40% delivered); covered for real closes by the two-phase cancel'
-        : undefined,
+    // Firefox used to lose most of these (7/20 delivered): a beacon sent synchronously from the
+    // first pagehide listener to run is dropped when the tab goes away. The element sends from
+    // a microtask queued in pagehide, which arrives. Measured with default preferences, never
+    // dom.ipc.keepProcessesAlive.*, which would keep the process (and the beacon) alive in
+    // tests only.
     async run({ stack, open }) {
       const tab = await open();
       await tab.closeByDriver();
@@ -164,13 +158,8 @@ export const ABANDONMENT_CASES: readonly EngineCase[] = [
   {
     name: 'a page handler raises a leave prompt and the shopper leaves (tab close)',
     // With a prompt asked for, the element sends no intent on beforeunload (the shopper may
-    // stay) and the cancel rests on pagehide alone, which Firefox mostly loses on a tab close
-    // (1/10 delivered here). The way out belongs to the two-phase cancel (an intent that the
-    // prompt's answer confirms or revokes), not to a preference.
-    knownFailure: (engine) =>
-      engine.name === 'firefox'
-        ? 'Firefox loses the pagehide beacon after a leave prompt the shopper accepts (1/10 delivered); to be covered by the two-phase cancel'
-        : undefined,
+    // stay), so the cancel rests on the pagehide confirm alone: in Firefox too, since it is
+    // sent from a microtask (it was delivered 1 time in 10 when sent from the listener).
     async run({ stack, engine, open }) {
       // WebDriver classic cannot close a tab with beforeunload: the page closes itself, and the
       // driver accepts the prompt, as a shopper who leaves does.
