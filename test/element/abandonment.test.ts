@@ -123,6 +123,7 @@ describe('abandonment: what cancels', () => {
     navigator.sendBeacon = () => false;
     try {
       firePagehide();
+      await Promise.resolve(); // the element sends from a microtask queued in pagehide
     } finally {
       navigator.sendBeacon = original;
     }

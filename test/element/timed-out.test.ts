@@ -164,6 +164,9 @@ describe('re-checking the provider status', () => {
     const sessionId = newSessionId();
     const el = await mount({ sessionId, statusUrl: `/__recorder/status/${sessionId}` });
     firePagehide(true);
+    // The element cancels from a microtask queued in pagehide, which a real browser runs long
+    // before the page can be shown again.
+    await Promise.resolve();
     firePageshow(true);
     await el.updateComplete;
     expect(el.state).to.equal('cancelled');
