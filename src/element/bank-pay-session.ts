@@ -302,7 +302,7 @@ export class BankPaySession extends LitElement {
 
   /**
    * No handler asked for a "leave this page?" prompt, so the page is going away: say so while
-   * a beacon still surely leaves (Firefox loses many sent from pagehide on a tab close). The
+   * a beacon still surely leaves, a second line should the pagehide confirm be lost. The
    * relay cancels when its grace ends unless pagehide confirms sooner, or the revoke below
    * tells it the page stayed after all (a download link, a cancelled navigation). With a
    * prompt asked for, nothing is sent: a shopper who stays must keep the session, and one
