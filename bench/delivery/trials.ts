@@ -46,7 +46,8 @@ export function firstCancelAt(record: SandboxSessionRecord): number | undefined 
   return entry ? Date.parse(entry.at) : undefined;
 }
 
-async function waitForCancelCall(stack: RunningStack, sessionId: string, waitMs: number, pollMs: number): Promise<void> {
+/** Polls the sandbox until the session got a cancel call, or `waitMs` ran out. */
+export async function waitForCancelCall(stack: RunningStack, sessionId: string, waitMs: number, pollMs: number): Promise<void> {
   const deadline = Date.now() + waitMs;
   while (Date.now() < deadline) {
     if ((await sandboxSession(stack, sessionId)).cancelCalls > 0) return;
@@ -100,12 +101,24 @@ export async function runTrial(
  */
 export async function judgeTrial(stack: RunningStack, trial: TrialRecord): Promise<TrialOutcome> {
   const record = await sandboxSession(stack, trial.sessionId);
-  const at = firstCancelAt(record);
-  const inWindow = at !== undefined && at >= trial.actionAt && (!KINDS[trial.kind].pageStays || at <= trial.cleanupAt);
+  const latencyMs = cancelLatency(record, trial, KINDS[trial.kind].pageStays);
   return {
     ...trial,
-    delivered: inWindow,
-    ...(inWindow ? { latencyMs: at - trial.actionAt } : {}),
+    delivered: latencyMs !== undefined,
+    ...(latencyMs === undefined ? {} : { latencyMs }),
     cancelCalls: record.cancelCalls,
   };
+}
+
+/**
+ * Milliseconds from the action to the session's first cancel, when that cancel counts for the
+ * trial: after the action and, if the page stayed open, before the trial closed it.
+ */
+export function cancelLatency(
+  record: SandboxSessionRecord,
+  { actionAt, cleanupAt }: { readonly actionAt: number; readonly cleanupAt: number },
+  pageStays: boolean,
+): number | undefined {
+  const at = firstCancelAt(record);
+  return at !== undefined && at >= actionAt && (!pageStays || at <= cleanupAt) ? at - actionAt : undefined;
 }

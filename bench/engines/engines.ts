@@ -12,7 +12,7 @@ import type { EngineDriver, EngineTab } from '../../test/e2e/engines/harness.js'
 import { launchWebKit } from '../../test/e2e/engines/webkit.js';
 import { sandboxSession } from '../../test/e2e/support.js';
 import { kindFigures, notRun, type JudgedTrial, type KindFigures } from '../delivery/delivery.js';
-import { firstCancelAt } from '../delivery/trials.js';
+import { cancelLatency, waitForCancelCall } from '../delivery/trials.js';
 import { VARIANT_INFO, VARIANTS, type Baseline, type Variant } from '../delivery/variants.js';
 import { ENGINE_WAY_SPECS, ENGINE_WAYS, type EngineWay } from './ways.js';
 
@@ -72,11 +72,6 @@ function pageOf(stack: RunningStack, variant: Variant): { url: string; readyWhen
   return { url: url.toString(), readyWhen: `document.body.dataset.state === 'active'` };
 }
 
-async function waitForCancelCall(stack: RunningStack, sessionId: string, waitMs: number): Promise<void> {
-  const deadline = Date.now() + waitMs;
-  while (Date.now() < deadline && (await sandboxSession(stack, sessionId)).cancelCalls === 0) await sleep(25);
-}
-
 async function runEngineTrial(engine: EngineDriver, stack: RunningStack, variant: Variant, way: EngineWay, settings: EngineSettings): Promise<EngineTrial | undefined> {
   const spec = ENGINE_WAY_SPECS[way];
   let tab: EngineTab | undefined;
@@ -90,7 +85,7 @@ async function runEngineTrial(engine: EngineDriver, stack: RunningStack, variant
     error = caught instanceof Error ? caught.message.split('\n')[0] : String(caught);
   }
   if (!tab || !actionAt) return undefined; // never got as far as abandoning anything: not a trial
-  if (spec.pageStays) await waitForCancelCall(stack, tab.sessionId, settings.windowMs);
+  if (spec.pageStays) await waitForCancelCall(stack, tab.sessionId, settings.windowMs, 25);
   const cleanupAt = Date.now();
   await tab.dispose().catch(() => undefined);
   return { variant, way, sessionId: tab.sessionId, actionAt, cleanupAt, ...(error ? { error } : {}) };
@@ -98,9 +93,8 @@ async function runEngineTrial(engine: EngineDriver, stack: RunningStack, variant
 
 async function judge(stack: RunningStack, trial: EngineTrial): Promise<JudgedTrial> {
   const record = await sandboxSession(stack, trial.sessionId);
-  const at = firstCancelAt(record);
-  const inWindow = at !== undefined && at >= trial.actionAt && (!ENGINE_WAY_SPECS[trial.way].pageStays || at <= trial.cleanupAt);
-  return { cancelCalls: record.cancelCalls, ...(inWindow ? { latencyMs: at - trial.actionAt } : {}), ...(trial.error ? { error: trial.error } : {}) };
+  const latencyMs = cancelLatency(record, trial, ENGINE_WAY_SPECS[trial.way].pageStays ?? false);
+  return { cancelCalls: record.cancelCalls, ...(latencyMs === undefined ? {} : { latencyMs }), ...(trial.error ? { error: trial.error } : {}) };
 }
 
 function figures(judged: readonly JudgedTrial[]): EngineWayFigures {

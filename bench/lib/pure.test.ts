@@ -1,10 +1,11 @@
-// The bench's pure pieces: quantiles, budgets, targets, templating. Not part of `npm test`
-// (bench/ is not a test suite); run with `node --import tsx --test bench/lib/pure.test.ts`.
+// The bench's pure pieces: quantiles, budgets, targets, templating, which cancel counts for a
+// trial. Run by `npm test` (the unit suite) and alone with `node --import tsx --test bench/lib/pure.test.ts`.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fillTemplate } from '../stack/raw-files.js';
 import { checkBudgets } from '../size/bundles.js';
 import { kindFigures } from '../delivery/delivery.js';
+import { cancelLatency } from '../delivery/trials.js';
 import { quantileOfSorted, summarize } from './stats.js';
 
 describe('stats', () => {
@@ -52,6 +53,24 @@ describe('delivery figures', () => {
     const figures = kindFigures([]);
     assert.equal(figures.rate, 0);
     assert.equal(figures.p95Ms, null);
+  });
+});
+
+describe('which cancel counts for a trial', () => {
+  const record = (at?: number) => ({
+    session: { sessionId: 's', status: at === undefined ? 'Initiated' : 'Cancelled', statusDetails: '' },
+    history: at === undefined ? [] : [{ at: new Date(at).toISOString(), type: 'cancel' }],
+    cancelCalls: at === undefined ? 0 : 1,
+  });
+  const trial = { actionAt: 1_000, cleanupAt: 2_000 };
+  test('after the action: its latency', () => assert.equal(cancelLatency(record(1_250), trial, false), 250));
+  test('before the action, or none: not delivered', () => {
+    assert.equal(cancelLatency(record(900), trial, false), undefined);
+    assert.equal(cancelLatency(record(), trial, false), undefined);
+  });
+  test('after the trial closed a page that stayed: that close cancelled it, not the action', () => {
+    assert.equal(cancelLatency(record(2_500), trial, true), undefined);
+    assert.equal(cancelLatency(record(2_500), trial, false), 1_500);
   });
 });
 
