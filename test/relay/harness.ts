@@ -10,7 +10,8 @@ import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../
 import { createRelay, createSession, type CreatedSession, type RelayApp, type RelayOptions } from '../../src/relay/index.js';
 import { serveRelay, type ServedRelay } from '../../src/relay/node.js';
 import type { InitiateSessionRequest } from '../../src/protocol/initiate-request.js';
-import type { CancelPhase, CancelResponse, PhaseResponse } from '../../src/protocol/cancel-request.js';
+import type { CancelResponse } from '../../src/protocol/cancel-request.js';
+import type { LeaseSignal, SignalResponse } from '../../src/protocol/signal-request.js';
 
 export const SHOP_ORIGIN = 'https://shop.example';
 export const CLIENT = { clientId: 'relay-test-client', clientSecret: 'relay-test-secret-9f8e7d6c' };
@@ -28,14 +29,6 @@ export const EFT_REQUEST: InitiateSessionRequest = {
   options: { guarantee: { enable: false }, redirectPreferences: { mode: 'JsEvents' } },
   payor: { firstName: 'Alex', lastName: 'Tremblay', email: 'alex@example.com' },
 };
-
-/** What the cancel endpoint answers to any phase: a cancel outcome (confirm, refusals) or a phase outcome. */
-export interface PhaseAnswerBody {
-  readonly outcome: PhaseResponse['outcome'] | CancelResponse['outcome'];
-  readonly graceMs?: number;
-  readonly status?: string;
-  readonly error?: string;
-}
 
 export interface SandboxSessionView {
   session: { sessionId: string; status: string; statusDetails: string; referenceId: string };
@@ -60,8 +53,8 @@ export interface Harness {
   /** POST {relay}/bank-pay/cancel with a raw body. */
   post(body: string, options?: { contentType?: string | null; origin?: string | null; path?: string }): Promise<Response>;
   cancel(session: CreatedSession, options?: { origin?: string | null; token?: string; reason?: string }): Promise<{ http: number; body: CancelResponse }>;
-  /** POST a two-phase request (`confirm` is sent with its phase field spelled out). */
-  phase(session: CreatedSession, phase: CancelPhase, options?: { token?: string }): Promise<{ http: number; body: PhaseAnswerBody }>;
+  /** POST {relay}/bank-pay/signals, as the element sends it. */
+  signal(session: CreatedSession, signal: LeaseSignal, options?: { token?: string }): Promise<{ http: number; body: Partial<SignalResponse> }>;
   auditLines(sessionId?: string): Array<Record<string, unknown>>;
   close(): Promise<void>;
 }
@@ -179,9 +172,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const response = await harness.post(JSON.stringify({ sessionId: session.sessionId, token, reason }), { origin });
       return { http: response.status, body: (await response.json()) as CancelResponse };
     },
-    async phase(session, phase, { token = session.cancelToken } = {}) {
-      const response = await harness.post(JSON.stringify({ sessionId: session.sessionId, token, reason: 'page-unload', phase }));
-      return { http: response.status, body: (await response.json()) as PhaseAnswerBody };
+    async signal(session, signal, { token = session.cancelToken } = {}) {
+      const response = await harness.post(JSON.stringify({ sessionId: session.sessionId, token, signal }), { path: '/bank-pay/signals' });
+      return { http: response.status, body: (await response.json()) as Partial<SignalResponse> };
     },
     auditLines(sessionId) {
       return logs.filter((line) => line.type === 'bank-pay.cancel' && (sessionId === undefined || line.sessionId === sessionId));
