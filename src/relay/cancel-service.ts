@@ -108,6 +108,16 @@ export class CancelService {
     return this.#sessions.get(sessionId.toLowerCase()) !== undefined;
   }
 
+  /** Cancels still being sent or retried. */
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  /** Stops every cancel in flight at once: each settles as failed (abandoned). */
+  stop(): void {
+    this.#shutdown.abort();
+  }
+
   /**
    * Waits up to `timeoutMs` for cancels in flight; then stops the rest, which settle as failed
    * (abandoned) so their audit lines are still written.

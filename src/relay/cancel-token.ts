@@ -10,7 +10,9 @@ import { base64UrlToBytes, bytesToBase64Url } from './base64url.js';
 import { assertStrongTokenKey } from './key-strength.js';
 
 const VERSION = 'v1';
-const TOKEN_PATTERN = /^v1\.(\d{1,15})\.([A-Za-z0-9_-]{43})$/;
+// One spelling per token: the expiry in canonical decimal (no leading zero), the MAC in
+// unpadded base64url. `v1.0<exp>.<mac>` would otherwise verify as the same token.
+const TOKEN_PATTERN = /^v1\.([1-9]\d{0,14})\.([A-Za-z0-9_-]{43})$/;
 const MAC_BYTES = 32;
 const encoder = new TextEncoder();
 

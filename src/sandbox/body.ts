@@ -45,7 +45,14 @@ export async function readBodyText(request: Request, limit: number, instance: st
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let read: ReadableStreamReadResult<Uint8Array>;
+    try {
+      read = await reader.read();
+    } catch {
+      // The client broke off mid-body: a 400 that nobody will read, not an unexpected error.
+      return { ok: false, response: problemResponse(400, 'the request body could not be read', { instance }) };
+    }
+    const { done, value } = read;
     if (done) break;
     size += value.byteLength;
     if (size > limit) {

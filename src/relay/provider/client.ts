@@ -10,6 +10,7 @@ import { AccessTokenCache, type AccessToken } from './access-token.js';
 import { parseRetryAfterMs } from '../backoff.js';
 import { utf8ToBase64 } from '../base64url.js';
 import { isTransientHttpStatus, ProviderError } from './error.js';
+import { boundedSignal } from '../abort.js';
 
 export interface ProviderCredentials {
   /** The provider's base URL, e.g. https://payments-uat.flinksapp.com or the sandbox's URL. */
@@ -149,8 +150,8 @@ export class ProviderClient {
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.json) headers['content-type'] = 'application/json';
-    const timeout = AbortSignal.timeout(this.#timeoutMs);
-    const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+    const bounded = boundedSignal(this.#timeoutMs, options.signal);
+    const { signal } = bounded;
     const what = `${method} /${path}`;
     try {
       const response = await this.#fetch(new URL(path, this.#baseUrl), {
@@ -169,13 +170,15 @@ export class ProviderClient {
       }
       return { httpStatus: response.status, body, retryAfterMs: parseRetryAfterMs(response.headers.get('retry-after')) };
     } catch (error) {
-      if (timeout.aborted) {
+      if (bounded.timedOut()) {
         throw new ProviderError(`${what}: the provider did not answer within ${this.#timeoutMs} ms`, { transient: true });
       }
       if (options.signal?.aborted) throw new ProviderError(`${what}: aborted`, { transient: true, cause: error });
       throw new ProviderError(`${what}: could not reach the provider (${describeNetworkError(error)})`, {
         transient: true,
       });
+    } finally {
+      bounded.dispose();
     }
   }
 }
