@@ -49,6 +49,12 @@ export type RelayApp = Hono & {
   track(session: { readonly sessionId: string; readonly expiresAt: string | number }): Promise<void>;
   /** Runs one sweep now: for serverless platforms, call it from a scheduled job (a cron). */
   sweep(): Promise<void>;
+  /**
+   * Starts the sweeper now rather than at the first request, so an instance that gets no
+   * traffic still finishes the cancels a dead instance left in a shared ledger. serveRelay
+   * calls it; on runtimes that forbid timers at start-up, leave it to the first request.
+   */
+  start(): void;
 };
 
 /** Inside docker's and Kubernetes' default stop grace (10 s and 30 s), with room for the last answers. */
@@ -104,14 +110,14 @@ export function createRelay(options: RelayOptions): RelayApp {
   });
 
   async function drain(timeoutMs: number = DEFAULT_DRAIN_TIMEOUT_MS): Promise<DrainReport> {
-    const started = Date.now();
-    const [leasesLeft, report] = await Promise.all([sweeper?.stop(timeoutMs) ?? 0, ctx.cancels.drain(timeoutMs)]);
-    // The abandoned cancels' lines are written; their claims are being handed back (bounded by the store timeout).
-    const handoffBound = config.leases ? config.leases.storeTimeoutMs : 0;
-    const left = Math.max(0, timeoutMs - (Date.now() - started));
+    // The end of the bound is kept for handing the abandoned cancels' claims back to a shared
+    // ledger, so another instance can finish them at once rather than when the claims lapse.
+    const handoffMs = ctx.ledger?.store.shared && config.leases ? Math.min(config.leases.storeTimeoutMs, timeoutMs / 2) : 0;
+    const workMs = timeoutMs - handoffMs;
+    const [leasesLeft, report] = await Promise.all([sweeper?.stop(workMs) ?? 0, ctx.cancels.drain(workMs)]);
     if (ctx.claims) {
       const bound = new AbortController();
-      await Promise.race([ctx.claims.idle(), sleep(Math.min(left, handoffBound), bound.signal)]);
+      await Promise.race([ctx.claims.idle(), sleep(handoffMs, bound.signal)]);
       bound.abort();
     }
     ctx.rejections.close();
@@ -139,6 +145,7 @@ export function createRelay(options: RelayOptions): RelayApp {
     abandon,
     track,
     sweep: async () => sweeper?.tick(),
+    start: () => sweeper?.start(),
     isTrustedProxy: (address: string) => isTrustedProxy(config.trustProxy, address),
   });
 }

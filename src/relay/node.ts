@@ -21,6 +21,7 @@ export interface ServableApp {
   readonly drain?: RelayApp['drain'];
   readonly abandon?: RelayApp['abandon'];
   readonly isTrustedProxy?: RelayApp['isTrustedProxy'];
+  readonly start?: RelayApp['start'];
 }
 
 export interface ServeRelayOptions {
@@ -37,7 +38,7 @@ export interface ServeRelayOptions {
   /** Install SIGTERM / SIGINT handlers that close, drain and exit the process. Default false. */
   readonly handleSignals?: boolean;
   /** The relay to drain on shutdown when `app` is your own app with the relay mounted in it. */
-  readonly relay?: Pick<RelayApp, 'drain'> & Partial<Pick<RelayApp, 'abandon' | 'isTrustedProxy'>>;
+  readonly relay?: Pick<RelayApp, 'drain'> & Partial<Pick<RelayApp, 'abandon' | 'isTrustedProxy' | 'start'>>;
   /** Where shutdown lines go. Default one JSON line on stdout. */
   readonly log?: (line: Record<string, unknown>) => void;
   /** Longest a client may take to send a request's headers. Default 10 000. */
@@ -171,6 +172,8 @@ export async function serveRelay(app: ServableApp, options: ServeRelayOptions = 
     exempt: (address) => isTrusted?.(address) ?? false,
   });
   const port = (server.address() as AddressInfo).port;
+  // The sweeper runs from the start: an idle instance still finishes what a dead one left.
+  (drainable.start ?? app.start)?.();
 
   let closing: Promise<DrainReport> | undefined;
   const close = () => {
