@@ -13,6 +13,8 @@ const ms = (value: number | null | undefined) => (value === null || value === un
 const spread = (summary: Summary | null | undefined) => (summary ? `${summary.min}–${summary.max}` : '–');
 const bytes = (value: number) => value.toLocaleString('en-US');
 
+const PATH_LABELS = { relay: 'browser → relay → sandbox', proxy: 'browser → bare proxy → sandbox', direct: 'straight to the sandbox' } as const;
+
 function table(header: string[], rows: string[][]): string {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 }
@@ -96,18 +98,19 @@ function relaySection(results: BenchResults): string {
   return [
     '## 3. Relay under load',
     '',
-    `autocannon, ${settings.connections} connections, ${settings.rounds} rounds of ${bytes(settings.requestsPerRound)} cancels each way (after ${bytes(settings.warmupRequests)} warm-up), every cancel for a fresh sandbox session. Relay and sandbox each in their own process, the relay bundled and run with plain \`node\`, audit log on.`,
+    `autocannon, ${settings.connections} connections, ${settings.rounds} rounds of ${bytes(settings.requestsPerRound)} cancels for each path (after ${bytes(settings.warmupRequests)} warm-up each), every cancel for a fresh sandbox session, the order of the paths rotating from round to round. Relay, bare proxy and sandbox each in their own process, bundled and run with plain \`node\`; the relay with its audit log on and rate limits off. **Bare proxy**: a Hono app served the same way that reads the same beacon body and makes the same one provider call (cancel, cached bearer token), with no check, ledger, retry or audit line. Latency from the moment autocannon builds a request to its answer, in microseconds.`,
     '',
     table(
-      ['path', 'cancels/s median', 'spread', 'latency p50 ms (median)', 'latency p99 ms (median)'],
-      [
-        ['browser → relay → sandbox', `${Math.round(relay.relayPerSecond.p50)}`, `${Math.round(relay.relayPerSecond.min)}–${Math.round(relay.relayPerSecond.max)}`, `${relay.relayLatencyP50Ms.p50}`, `${relay.relayLatencyP99Ms.p50}`],
-        ['straight to the sandbox', `${Math.round(relay.directPerSecond.p50)}`, `${Math.round(relay.directPerSecond.min)}–${Math.round(relay.directPerSecond.max)}`, `${relay.directLatencyP50Ms.p50}`, `${relay.directLatencyP99Ms.p50}`],
-      ],
+      ['path', 'cancels/s median', 'spread', 'latency p50 µs (median of rounds)', 'latency p99 µs (median)'],
+      (['relay', 'proxy', 'direct'] as const).map((path) => {
+        const figures = relay.paths[path];
+        return [PATH_LABELS[path], `${Math.round(figures.perSecond.p50)}`, `${Math.round(figures.perSecond.min)}–${Math.round(figures.perSecond.max)}`, `${Math.round(figures.latencyP50Us.p50)}`, `${Math.round(figures.latencyP99Us.p50)}`];
+      }),
     ),
     '',
-    `**Overhead ratio** (direct cancels/s ÷ relay cancels/s, median of rounds): **${relay.overheadRatio}**; p50 latency ratio ${relay.latencyRatioP50}.`,
+    `**Relay against the bare proxy** (medians of the per-round ratios): p50 latency **${relay.ratios.latencyP50VsProxy}×** (target ≤ 1.5), throughput **${relay.ratios.throughputVsProxy}** of the proxy's (target ≥ 0.67). Against the sandbox direct: p50 ${relay.ratios.latencyP50VsDirect}×, throughput ${relay.ratios.throughputVsDirect}.`,
     '',
+    ...(results.charts?.relayThroughput ? [`![Relay, bare proxy and direct: cancels per second and p50 latency](${results.charts.relayThroughput})`, ''] : []),
     `**Flood**: cancels from ${settings.flood.clientAddresses} client addresses (x-forwarded-for, the relay behind a proxy) over ${settings.flood.connections} connections, the sandbox answering ${settings.flood.providerLatencyMs} ms late, a fresh relay with its shipped rate limits each time.`,
     '',
     table(['cancels', 'accepted', '429', 'lost', 'relay RSS idle MB', 'relay peak RSS MB (VmHWM)', 'burst s'], floodRows),

@@ -38,6 +38,10 @@ export interface BenchResults {
   firstPaint?: FirstPaintResults;
   /** Firefox ESR and WebKitGTK: the element's delivery per way of leaving, and the naive baselines. */
   engines?: EnginesResults;
+  /** Charts drawn from these results (charts.ts), by name: paths relative to bench/. */
+  charts?: Record<string, string>;
+  /** Sections re-run on their own and merged into a full run's results (`--merge`): when, and from which commit. */
+  sectionRuns?: Record<string, { readonly generatedAt: string; readonly command: string; readonly commit: string; readonly loadAverage: string }>;
   /** Sections that failed to run, with the reason. */
   readonly failures: Record<string, string>;
   targets?: readonly TargetCheck[];

@@ -72,7 +72,13 @@ export class CancelService {
   /** In-flight and recently settled cancels, by lower-cased session id. */
   readonly #sessions: BoundedMap<string, Promise<CancelSettlement>>;
   readonly #inFlight = new Set<Promise<CancelSettlement>>();
-  readonly #shutdown = new AbortController();
+  /**
+   * One controller per cancel under way, aborted by a shutdown. Not one shared shutdown signal:
+   * every provider attempt listens to its cancel's signal, and thousands of cancels in flight
+   * would otherwise hang thousands of listeners on one long-lived signal.
+   */
+  readonly #running = new Set<AbortController>();
+  #stopped = false;
 
   constructor(options: CancelServiceOptions) {
     this.#options = options;
@@ -115,7 +121,8 @@ export class CancelService {
 
   /** Stops every cancel in flight at once: each settles as failed (abandoned). */
   stop(): void {
-    this.#shutdown.abort();
+    this.#stopped = true;
+    for (const controller of this.#running) controller.abort();
   }
 
   /**
@@ -131,14 +138,24 @@ export class CancelService {
     bound.abort();
     const stillRunning = tasks.filter((task) => this.#inFlight.has(task)).length;
     if (stillRunning > 0) {
-      this.#shutdown.abort();
+      this.stop();
       await allDone;
     }
     return { settled: tasks.length - stillRunning, abandoned: stillRunning };
   }
 
   async #run(sessionId: string, deadline: number): Promise<CancelSettlement> {
-    const signal = this.#shutdown.signal;
+    const controller = new AbortController();
+    if (this.#stopped) controller.abort();
+    this.#running.add(controller);
+    try {
+      return await this.#attempt(sessionId, deadline, controller.signal);
+    } finally {
+      this.#running.delete(controller);
+    }
+  }
+
+  async #attempt(sessionId: string, deadline: number, signal: AbortSignal): Promise<CancelSettlement> {
     const result = await retryTransient(
       async () => interpretCancelReply(await this.#options.client.cancelSession(sessionId, signal)),
       {

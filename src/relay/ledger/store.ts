@@ -22,7 +22,10 @@ export interface EntryWrite {
 }
 
 export interface LedgerStore {
-  /** True when entries outlive this relay instance (other instances share them). */
+  /**
+   * True when entries outlive this relay instance (other instances share them). A store that is
+   * not shared lives in this process and answers without I/O, so its calls are not timed out.
+   */
   readonly shared: boolean;
   get(sessionId: string): Promise<StoredEntry | undefined>;
   /**
