@@ -7,6 +7,7 @@ import type { DeliverySettings } from './delivery/delivery.js';
 import type { EngineSettings } from './engines/engines.js';
 import type { FirstPaintSettings } from './first-paint/first-paint.js';
 import type { RelayLoadSettings } from './relay-load/relay-load.js';
+import type { ReliabilitySettings } from './relay-load/reliability.js';
 
 export interface BenchSettings {
   readonly quick: boolean;
@@ -16,6 +17,8 @@ export interface BenchSettings {
   readonly firstPaint: FirstPaintSettings;
   readonly engines: EngineSettings;
   readonly relay: RelayLoadSettings;
+  /** Optional in older results.json files, which had no reliability section. */
+  readonly reliability?: ReliabilitySettings;
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -45,6 +48,7 @@ export function benchSettings(env: NodeJS.ProcessEnv, quick: boolean): BenchSett
       windowMs: 2000,
       settleMs: 4000,
     },
+    reliability: { cancels: pick('BENCH_RELIABILITY_CANCELS', 50, 10), settleTimeoutMs: 20_000 },
     relay: {
       rounds: pick('BENCH_LOAD_ROUNDS', 5, 2),
       requestsPerRound: pick('BENCH_LOAD_REQUESTS', 2000, 300),

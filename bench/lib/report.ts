@@ -74,6 +74,7 @@ function deliverySection(results: BenchResults): string {
     '',
     bfcacheLine,
     '',
+    ...(results.charts?.cancelLatency ? [`![Cancel latency per way of leaving, the element against the naive baselines](${results.charts.cancelLatency})`, ''] : []),
     `Element sessions that got more than one cancel call: ${duplicates}.`,
     '',
     `### Never cancels (falseCancels = ${results.falseCancels})`,
@@ -116,6 +117,30 @@ function relaySection(results: BenchResults): string {
     table(['cancels', 'accepted', '429', 'lost', 'relay RSS idle MB', 'relay peak RSS MB (VmHWM)', 'burst s'], floodRows),
     '',
     `Peak RSS over the full floods: **${relay.peakRssMb} MB**; accepted cancels that never reached the sandbox: **${relay.lost}**.`,
+  ].join('\n');
+}
+
+function reliabilitySection(results: BenchResults): string {
+  const { rows, skipped } = results.reliability!;
+  const settings = results.settings.reliability;
+  const answerCell = (answers: Record<string, number>) =>
+    Object.entries(answers)
+      .sort()
+      .map(([status, count]) => `${count} × ${status === '0' ? 'no answer' : status}`)
+      .join(', ');
+  return [
+    '## 6. Reliability: the fault matrix',
+    '',
+    `For each fault, ${settings?.cancels ?? rows[0]?.cancels} legitimate cancels (a valid token each, for a live sandbox session) sent as the element's fetch sends them to a real relay process (the bench's relay child: createRelay + serveRelay with its own signal handling, answer window 1 s, audit log written synchronously to a file), then judged from the sandbox's state and the relay's log. **Cancelled**: the sandbox shows the session Cancelled. **Reported failed**: not cancelled, and the relay said so (a 502, or an outcome line \`failed\`: given up after the retry window, or abandoned at shutdown). **Traced, unfinished**: no outcome, but its acceptance line is in the log (the process was killed before the provider answered and nothing took it over). **Lost silently**: none of these.`,
+    '',
+    table(
+      ['fault', 'relay', 'Cancelled', 'reported failed', 'traced, unfinished', 'lost silently', 'first answers', 's'],
+      rows.map((row) => [row.label, row.setup, `${row.cancelled}`, `${row.reportedFailed}`, `${row.tracedUnfinished}`, `**${row.lostSilently}**`, answerCell(row.answers), `${row.seconds}`]),
+    ),
+    '',
+    `Lost silently over the matrix: **${results.reliability!.lostSilently}**.${Object.keys(skipped).length ? ` Not run: ${Object.entries(skipped).map(([fault, why]) => `${fault} (${why})`).join('; ')}.` : ''}`,
+    '',
+    ...(results.charts?.reliability ? [`![The fault matrix: what became of each legitimate cancel](${results.charts.reliability})`] : []),
   ].join('\n');
 }
 
@@ -179,6 +204,9 @@ export function renderReport(results: BenchResults): string {
     '',
     `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.os}, Node ${machine.node}. Load average (1 min) ${machine.loadAverageStart} at the start, ${machine.loadAverageEnd ?? '?'} at the end (other work on the machine shows up in the timings). Commit ${git.commit}${git.uncommittedFiles ? ` with ${git.uncommittedFiles} uncommitted files` : ''}.`,
     '',
+    ...Object.entries(results.sectionRuns ?? {}).map(
+      ([section, run]) => `Section **${section}** re-run on its own by \`${run.command}\` on ${run.generatedAt}, commit ${run.commit}, load average ${run.loadAverage}, and merged into these results.\n`,
+    ),
     `Versions: ${Object.entries(results.versions).map(([name, version]) => `${name} ${version}`).join(', ')}${results.chromium ? `, Chromium ${results.chromium}` : ''}.`,
   ];
   if (results.targets?.length) {
@@ -186,9 +214,10 @@ export function renderReport(results: BenchResults): string {
   }
   if (results.size) sections.push('', sizeSection(results));
   if (results.delivery && results.baselines) sections.push('', deliverySection(results));
-  if (results.relay) sections.push('', relaySection(results));
+  if (results.relay?.paths) sections.push('', relaySection(results));
   if (results.firstPaint) sections.push('', firstPaintSection(results));
   if (results.engines) sections.push('', enginesSection(results));
+  if (results.reliability) sections.push('', reliabilitySection(results));
   const failures = Object.entries(results.failures);
   if (failures.length) sections.push('', '## Sections that failed', '', ...failures.map(([section, reason]) => `- ${section}: ${reason}`));
   return `${sections.join('\n')}\n`;

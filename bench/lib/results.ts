@@ -7,6 +7,7 @@ import type { EnginesResults } from '../engines/engines.js';
 import { ENGINE_WAY_SPECS, type EngineWay } from '../engines/ways.js';
 import type { FirstPaintResults } from '../first-paint/first-paint.js';
 import type { RelayResults } from '../relay-load/relay-load.js';
+import type { ReliabilityResults } from '../relay-load/reliability.js';
 import type { BenchSettings } from '../settings.js';
 import type { BudgetCheck, BundleName, BundleSize } from '../size/bundles.js';
 import type { GitInfo, MachineInfo } from './machine.js';
@@ -35,6 +36,8 @@ export interface BenchResults {
   nonAbandonment?: DeliveryResults['nonAbandonment'];
   trialErrors?: readonly string[];
   relay?: RelayResults;
+  /** The fault matrix: N legitimate cancels per fault, and what became of each. */
+  reliability?: ReliabilityResults;
   firstPaint?: FirstPaintResults;
   /** Firefox ESR and WebKitGTK: the element's delivery per way of leaving, and the naive baselines. */
   engines?: EnginesResults;
@@ -90,6 +93,15 @@ export function evaluateTargets(results: BenchResults): TargetCheck[] {
     const answered = results.relay.flood.every((round) => round.rejected429 > 0);
     checks.push({ target: 'flood: excess answered 429', met: answered, detail: results.relay.flood.map((round) => `${round.rejected429} × 429`).join(', ') });
     checks.push({ target: 'flood: every accepted cancel reaches the sandbox', met: results.relay.lost === 0, detail: `${results.relay.lost} lost` });
+  }
+  if (results.relay?.ratios) {
+    const { latencyP50VsProxy, throughputVsProxy } = results.relay.ratios;
+    checks.push({ target: 'relay p50 latency within 1.5× the bare proxy', met: latencyP50VsProxy <= 1.5, detail: `${latencyP50VsProxy}× (median of rounds)` });
+    checks.push({ target: 'relay throughput at least 2/3 of the bare proxy', met: throughputVsProxy >= 2 / 3, detail: `${throughputVsProxy} of it (median of rounds)` });
+  }
+  if (results.reliability) {
+    const { lostSilently, rows } = results.reliability;
+    checks.push({ target: 'fault matrix: 0 accepted cancels lost silently', met: lostSilently === 0, detail: `${lostSilently} of ${rows.reduce((sum, row) => sum + row.cancels, 0)} over ${rows.length} faults` });
   }
   for (const [name, engine] of Object.entries(results.engines?.engines ?? {})) {
     const ways = Object.entries(engine.delivery) as Array<[EngineWay, NonNullable<(typeof engine.delivery)[EngineWay]>]>;
