@@ -102,14 +102,23 @@ function relaySection(results: BenchResults): string {
     `autocannon, ${settings.connections} connections, ${settings.rounds} rounds of ${bytes(settings.requestsPerRound)} cancels for each path (after ${bytes(settings.warmupRequests)} warm-up each), every cancel for a fresh sandbox session, the order of the paths rotating from round to round. Relay, bare proxy and sandbox each in their own process, bundled and run with plain \`node\`; the relay with its audit log on and rate limits off. **Bare proxy**: a Hono app served the same way that reads the same beacon body and makes the same one provider call (cancel, cached bearer token), with no check, ledger, retry or audit line. Latency from the moment autocannon builds a request to its answer, in microseconds.`,
     '',
     table(
-      ['path', 'cancels/s median', 'spread', 'latency p50 µs (median of rounds)', 'latency p99 µs (median)'],
+      ['path', 'cancels/s median', 'spread', 'latency p50 µs (median of rounds)', 'latency p99 µs (median)', 'CPU µs per cancel (median)¹'],
       (['relay', 'proxy', 'direct'] as const).map((path) => {
         const figures = relay.paths[path];
-        return [PATH_LABELS[path], `${Math.round(figures.perSecond.p50)}`, `${Math.round(figures.perSecond.min)}–${Math.round(figures.perSecond.max)}`, `${Math.round(figures.latencyP50Us.p50)}`, `${Math.round(figures.latencyP99Us.p50)}`];
+        return [
+          PATH_LABELS[path],
+          `${Math.round(figures.perSecond.p50)}`,
+          `${Math.round(figures.perSecond.min)}–${Math.round(figures.perSecond.max)}`,
+          `${Math.round(figures.latencyP50Us.p50)}`,
+          `${Math.round(figures.latencyP99Us.p50)}`,
+          figures.cpuUsPerCancel ? `${Math.round(figures.cpuUsPerCancel.p50)}` : '–',
+        ];
       }),
     ),
     '',
-    `**Relay against the bare proxy** (medians of the per-round ratios): p50 latency **${relay.ratios.latencyP50VsProxy}×** (target ≤ 1.5), throughput **${relay.ratios.throughputVsProxy}** of the proxy's (target ≥ 0.67). Against the sandbox direct: p50 ${relay.ratios.latencyP50VsDirect}×, throughput ${relay.ratios.throughputVsDirect}.`,
+    `¹ user + system CPU time of the process that answered (the relay, the proxy; the sandbox for direct) over the round, from /proc, divided by the cancels: what a cancel costs whatever else runs on the machine. Latency and throughput, by contrast, move with the machine's other load (see the load average above).`,
+    '',
+    `**Relay against the bare proxy** (medians of the per-round ratios): p50 latency **${relay.ratios.latencyP50VsProxy}×** (target ≤ 1.5), throughput **${relay.ratios.throughputVsProxy}** of the proxy's (target ≥ 0.67)${relay.ratios.cpuVsProxy ? `, CPU per cancel ${relay.ratios.cpuVsProxy}×` : ''}. Against the sandbox direct: p50 ${relay.ratios.latencyP50VsDirect}×, throughput ${relay.ratios.throughputVsDirect}.`,
     '',
     ...(results.charts?.relayThroughput ? [`![Relay, bare proxy and direct: cancels per second and p50 latency](${results.charts.relayThroughput})`, ''] : []),
     `**Flood**: cancels from ${settings.flood.clientAddresses} client addresses (x-forwarded-for, the relay behind a proxy) over ${settings.flood.connections} connections, the sandbox answering ${settings.flood.providerLatencyMs} ms late, a fresh relay with its shipped rate limits each time.`,

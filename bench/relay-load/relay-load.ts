@@ -10,6 +10,7 @@
  *   cancel it accepted reached the sandbox.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeCancelRequest } from '../../src/protocol/cancel-request.js';
 import { mintCancelToken } from '../../src/relay/cancel-token.js';
@@ -41,6 +42,8 @@ export interface RelayLoadSettings {
 interface PathRound {
   readonly perSecond: number;
   readonly latencyUs: FireResult['latencyUs'];
+  /** CPU time (user + system) of the process that answered (relay, proxy, or the sandbox for direct), per cancel. */
+  readonly cpuUsPerCancel: number;
   readonly statusCounts: Record<string, number>;
 }
 
@@ -49,6 +52,7 @@ export type LoadPath = (typeof PATHS)[number];
 
 export interface PathFigures {
   readonly perSecond: Summary;
+  readonly cpuUsPerCancel: Summary;
   readonly latencyP50Us: Summary;
   readonly latencyP99Us: Summary;
 }
@@ -79,6 +83,8 @@ export interface RelayResults {
     readonly throughputVsProxy: number;
     readonly latencyP50VsDirect: number;
     readonly throughputVsDirect: number;
+    /** relay CPU per cancel ÷ bare proxy CPU per cancel: the cost that does not depend on the machine's other load. */
+    readonly cpuVsProxy: number;
   };
   readonly rounds: ReadonlyArray<Record<LoadPath, PathRound>>;
   readonly peakRssMb: number;
@@ -170,15 +176,31 @@ function assertAllCancelled(result: FireResult, label: string): void {
   if (refused > 0) throw new Error(`${label}: ${refused} of ${result.statuses.length} cancels were not answered 200 (${JSON.stringify(result.statusCounts)})`);
 }
 
-async function runPath(servers: Servers, path: LoadPath, targets: Record<'relay' | 'proxy', string>, count: number, connections: number): Promise<PathRound> {
+/** CPU time a process has used so far, in µs, from /proc (0 where there is none). */
+function cpuTimeUs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime, fields 14 and 15 of stat(5), counted from the state (field 3) here.
+    return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+/** USER_HZ: 100 on every Linux this runs on. */
+const CLOCK_TICKS = 100;
+
+async function runPath(servers: Servers, path: LoadPath, targets: Record<'relay' | 'proxy', { url: string; pid: number }>, count: number, connections: number): Promise<PathRound> {
   const sessions = await createSessions(servers, count);
+  const pid = path === 'direct' ? servers.sandbox.pid : targets[path].pid;
+  const cpuBefore = cpuTimeUs(pid);
   const result =
     path === 'direct'
       ? await fire({ url: servers.sandbox.ready.url, items: sessions, connections, request: directCancel(await sandboxAccessToken(servers)) })
-      : await fire({ url: targets[path], items: sessions, connections, request: relayCancel });
+      : await fire({ url: targets[path].url, items: sessions, connections, request: relayCancel });
+  const cpuUsPerCancel = Math.round((cpuTimeUs(pid) - cpuBefore) / count);
   assertAllCancelled(result, path);
   await servers.sandbox.request({ type: 'reset' });
-  return { perSecond: result.perSecond, latencyUs: result.latencyUs, statusCounts: result.statusCounts };
+  return { perSecond: result.perSecond, latencyUs: result.latencyUs, cpuUsPerCancel, statusCounts: result.statusCounts };
 }
 
 async function startProxy(servers: Servers): Promise<ChildServer<BareProxyReady>> {
@@ -193,7 +215,7 @@ async function startProxy(servers: Servers): Promise<ChildServer<BareProxyReady>
 async function measureOverhead(servers: Servers, settings: RelayLoadSettings, log: (line: string) => void) {
   const relay = await startRelay(servers, { BENCH_RATE_LIMIT: 'off' });
   const proxy = await startProxy(servers);
-  const targets = { relay: relay.ready.url, proxy: proxy.ready.url };
+  const targets = { relay: { url: relay.ready.url, pid: relay.pid }, proxy: { url: proxy.ready.url, pid: proxy.pid } };
   try {
     // Warm-up (JIT, connection pools, provider tokens), not recorded.
     for (const path of PATHS) await runPath(servers, path, targets, settings.warmupRequests, settings.connections);
@@ -204,7 +226,7 @@ async function measureOverhead(servers: Servers, settings: RelayLoadSettings, lo
       const round: Partial<Record<LoadPath, PathRound>> = {};
       for (const path of order) round[path] = await runPath(servers, path, targets, settings.requestsPerRound, settings.connections);
       rounds.push(round as Record<LoadPath, PathRound>);
-      log(`  round ${index + 1}: ${PATHS.map((path) => `${path} ${Math.round(round[path]!.perSecond)}/s (p50 ${round[path]!.latencyUs.p50} µs)`).join(', ')}`);
+      log(`  round ${index + 1}: ${PATHS.map((path) => `${path} ${Math.round(round[path]!.perSecond)}/s (p50 ${round[path]!.latencyUs.p50} µs, ${round[path]!.cpuUsPerCancel} µs CPU)`).join(', ')}`);
     }
     return rounds;
   } finally {
@@ -309,6 +331,7 @@ export async function measureRelay(root: string, settings: RelayLoadSettings, lo
     const ratio = (of: (round: Record<LoadPath, PathRound>) => number) => round(median(rounds.map(of))!, 2);
     const figures = (path: LoadPath): PathFigures => ({
       perSecond: summary(rounds.map((r) => r[path].perSecond)),
+      cpuUsPerCancel: summary(rounds.map((r) => r[path].cpuUsPerCancel)),
       latencyP50Us: summary(rounds.map((r) => r[path].latencyUs.p50)),
       latencyP99Us: summary(rounds.map((r) => r[path].latencyUs.p99)),
     });
@@ -319,6 +342,7 @@ export async function measureRelay(root: string, settings: RelayLoadSettings, lo
         throughputVsProxy: ratio((r) => r.relay.perSecond / r.proxy.perSecond),
         latencyP50VsDirect: ratio((r) => r.relay.latencyUs.p50 / r.direct.latencyUs.p50),
         throughputVsDirect: ratio((r) => r.relay.perSecond / r.direct.perSecond),
+        cpuVsProxy: ratio((r) => r.relay.cpuUsPerCancel / r.proxy.cpuUsPerCancel),
       },
       rounds,
       // The worst of the full-size floods: a bound must hold every time, not on average.

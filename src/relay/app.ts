@@ -10,12 +10,12 @@
  */
 
 import { Hono } from 'hono';
-import { cors } from 'hono/cors';
 import type { DrainReport } from './cancel-service.js';
 import { createRelayContext, type RelayContext } from './context.js';
 import { json } from './http/answers.js';
 import { leaseAuditLine } from './audit.js';
 import { isTrustedProxy } from './http/client-ip.js';
+import { corsForPages } from './http/cors.js';
 import { Sweeper } from './ledger/sweeper.js';
 import { resolveRelayOptions, type RelayOptions } from './options.js';
 import { sleep } from './retry.js';
@@ -90,13 +90,8 @@ export function createRelay(options: RelayOptions): RelayApp {
     sweeper?.start();
     await next();
   });
-  const corsForPages = cors({
-    origin: (origin) => (config.allowedOrigins.has(origin) ? origin : null),
-    allowMethods: ['GET', 'POST'],
-    allowHeaders: ['Content-Type'],
-    maxAge: 600,
-  });
-  for (const path of ['/cancel', '/signals', '/sessions/*']) app.use(`${base}${path}`, corsForPages);
+  const cors = corsForPages(config.allowedOrigins);
+  for (const path of ['/cancel', '/signals', '/sessions/*']) app.use(`${base}${path}`, cors);
   app.route(`${base}/cancel`, cancelRoute(ctx));
   app.route(`${base}/signals`, signalsRoute(ctx));
   app.route(`${base}/sessions`, statusRoute(ctx));

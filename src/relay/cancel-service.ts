@@ -8,6 +8,7 @@
 import type { CancelOutcome } from '../protocol/cancel-request.js';
 import { isTerminalStatus } from '../protocol/status.js';
 import type { BackoffPolicy } from './backoff.js';
+import { AbortScope, type AbortLike } from './abort.js';
 import { BoundedMap } from './bounded-map.js';
 import { ProviderError } from './provider/error.js';
 import type { ProviderClient } from './provider/client.js';
@@ -72,13 +73,8 @@ export class CancelService {
   /** In-flight and recently settled cancels, by lower-cased session id. */
   readonly #sessions: BoundedMap<string, Promise<CancelSettlement>>;
   readonly #inFlight = new Set<Promise<CancelSettlement>>();
-  /**
-   * One controller per cancel under way, aborted by a shutdown. Not one shared shutdown signal:
-   * every provider attempt listens to its cancel's signal, and thousands of cancels in flight
-   * would otherwise hang thousands of listeners on one long-lived signal.
-   */
-  readonly #running = new Set<AbortController>();
-  #stopped = false;
+  /** Aborted by a shutdown; every provider attempt in flight listens to it (abort.ts). */
+  readonly #shutdown = new AbortScope();
 
   constructor(options: CancelServiceOptions) {
     this.#options = options;
@@ -121,8 +117,7 @@ export class CancelService {
 
   /** Stops every cancel in flight at once: each settles as failed (abandoned). */
   stop(): void {
-    this.#stopped = true;
-    for (const controller of this.#running) controller.abort();
+    this.#shutdown.abort();
   }
 
   /**
@@ -145,17 +140,7 @@ export class CancelService {
   }
 
   async #run(sessionId: string, deadline: number): Promise<CancelSettlement> {
-    const controller = new AbortController();
-    if (this.#stopped) controller.abort();
-    this.#running.add(controller);
-    try {
-      return await this.#attempt(sessionId, deadline, controller.signal);
-    } finally {
-      this.#running.delete(controller);
-    }
-  }
-
-  async #attempt(sessionId: string, deadline: number, signal: AbortSignal): Promise<CancelSettlement> {
+    const signal = this.#shutdown;
     const result = await retryTransient(
       async () => interpretCancelReply(await this.#options.client.cancelSession(sessionId, signal)),
       {
@@ -185,7 +170,7 @@ export class CancelService {
    * The provider refused the cancel because the session is over; one status call tells the
    * shopper how it ended. If that call fails, the cancel is still done from their side.
    */
-  async #terminalStatus(sessionId: string, signal: AbortSignal): Promise<Omit<CancelSettlement, 'attempts'>> {
+  async #terminalStatus(sessionId: string, signal: AbortLike): Promise<Omit<CancelSettlement, 'attempts'>> {
     try {
       const meaning = interpretStatusReply(await this.#options.client.sessionStatus(sessionId, signal));
       if (meaning.kind === 'not-found') return { outcome: 'not-found' };

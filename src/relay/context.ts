@@ -260,6 +260,7 @@ export function createRelayContext(config: ResolvedRelayOptions): RelayContext {
     isAllowedOrigin: (origin) => origin === undefined || config.allowedOrigins.has(origin),
     clientKey,
     limitByClientIp: (limit, route, refusal) => async (c, next) => {
+      if (limit === UNLIMITED) return next();
       const ip = clientKey(c);
       const decision = ip === undefined ? ({ allowed: true } as const) : limit.take(ip);
       if (!decision.allowed) {

@@ -7,7 +7,8 @@
  */
 
 interface NodeCrypto {
-  createHmac(algorithm: 'sha256', key: string): { update(data: Uint8Array): { digest(): Uint8Array } };
+  createHmac(algorithm: 'sha256', key: object): { update(data: Uint8Array): { digest(): Uint8Array } };
+  createSecretKey(key: Uint8Array): object;
   timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean;
 }
 
@@ -15,7 +16,7 @@ function loadNodeCrypto(): NodeCrypto | undefined {
   try {
     const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
     const module = get?.('node:crypto') as Partial<NodeCrypto> | undefined;
-    return typeof module?.createHmac === 'function' && typeof module.timingSafeEqual === 'function' ? (module as NodeCrypto) : undefined;
+    return typeof module?.createHmac === 'function' && typeof module.createSecretKey === 'function' && typeof module.timingSafeEqual === 'function' ? (module as NodeCrypto) : undefined;
   } catch {
     return undefined;
   }
@@ -24,9 +25,20 @@ function loadNodeCrypto(): NodeCrypto | undefined {
 const nodeCrypto = loadNodeCrypto();
 const encoder = new TextEncoder();
 
-// Importing a key is the slow part of a Web Crypto HMAC; the relay uses the same few keys all day.
+// Importing a key is the slow part of an HMAC; the relay uses the same few keys all day.
 const keyCache = new Map<string, Promise<CryptoKey>>();
+const nodeKeyCache = new Map<string, object>();
 const KEY_CACHE_LIMIT = 16;
+
+function nodeKey(crypto: NodeCrypto, secret: string): object {
+  let key = nodeKeyCache.get(secret);
+  if (!key) {
+    key = crypto.createSecretKey(encoder.encode(secret));
+    if (nodeKeyCache.size >= KEY_CACHE_LIMIT) nodeKeyCache.delete(nodeKeyCache.keys().next().value!);
+    nodeKeyCache.set(secret, key);
+  }
+  return key;
+}
 
 function webKey(secret: string): Promise<CryptoKey> {
   let key = keyCache.get(secret);
@@ -39,14 +51,14 @@ function webKey(secret: string): Promise<CryptoKey> {
 }
 
 export async function hmacSha256(secret: string, message: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
-  if (nodeCrypto) return new Uint8Array(nodeCrypto.createHmac('sha256', secret).update(message).digest());
+  if (nodeCrypto) return new Uint8Array(nodeCrypto.createHmac('sha256', nodeKey(nodeCrypto, secret)).update(message).digest());
   return new Uint8Array(await crypto.subtle.sign('HMAC', await webKey(secret), message));
 }
 
 /** True when `mac` is the HMAC of `message` under `secret`; constant-time comparison. */
 export async function verifyHmacSha256(secret: string, mac: Uint8Array<ArrayBuffer>, message: Uint8Array<ArrayBuffer>): Promise<boolean> {
   if (nodeCrypto) {
-    const expected = nodeCrypto.createHmac('sha256', secret).update(message).digest();
+    const expected = nodeCrypto.createHmac('sha256', nodeKey(nodeCrypto, secret)).update(message).digest();
     return expected.length === mac.length && nodeCrypto.timingSafeEqual(expected, mac);
   }
   return crypto.subtle.verify('HMAC', await webKey(secret), mac, message);

@@ -10,7 +10,7 @@ import { AccessTokenCache, type AccessToken } from './access-token.js';
 import { parseRetryAfterMs } from '../backoff.js';
 import { utf8ToBase64 } from '../base64url.js';
 import { isTransientHttpStatus, ProviderError } from './error.js';
-import { boundedSignal } from '../abort.js';
+import { boundedSignal, type AbortLike } from '../abort.js';
 
 export interface ProviderCredentials {
   /** The provider's base URL, e.g. https://payments-uat.flinksapp.com or the sandbox's URL. */
@@ -118,17 +118,17 @@ export class ProviderClient {
   }
 
   /** `POST /api/v2/sessions/{id}/cancel` (no body). */
-  cancelSession(sessionId: string, signal?: AbortSignal): Promise<ProviderReply> {
+  cancelSession(sessionId: string, signal?: AbortLike): Promise<ProviderReply> {
     return this.#withToken('POST', `api/v2/sessions/${encodeURIComponent(sessionId)}/cancel`, signal);
   }
 
   /** `GET /api/v2/sessions/{id}/status`, with the Bearer token (PROVIDER.md decision). */
-  sessionStatus(sessionId: string, signal?: AbortSignal): Promise<ProviderReply> {
+  sessionStatus(sessionId: string, signal?: AbortLike): Promise<ProviderReply> {
     return this.#withToken('GET', `api/v2/sessions/${encodeURIComponent(sessionId)}/status`, signal);
   }
 
   /** Sends with the cached token; on a 401 forgets it and tries once more with a fresh one. */
-  async #withToken(method: string, path: string, signal: AbortSignal | undefined): Promise<ProviderReply> {
+  async #withToken(method: string, path: string, signal: AbortLike | undefined): Promise<ProviderReply> {
     const token = await this.#tokens.get();
     const reply = await this.#send(method, path, { token, signal });
     if (reply.httpStatus !== 401) return reply;
@@ -144,7 +144,7 @@ export class ProviderClient {
       body?: string;
       json?: boolean;
       headers?: Record<string, string>;
-      signal?: AbortSignal | undefined;
+      signal?: AbortLike | undefined;
     },
   ): Promise<ProviderReply> {
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };

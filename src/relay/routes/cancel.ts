@@ -7,7 +7,6 @@
  */
 
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { MAX_CANCEL_BODY_BYTES, parseCancelRequest, type CancelResponse } from '../../protocol/cancel-request.js';
 import { verifyCancelToken } from '../cancel-token.js';
 import type { CancelCause, RelayContext } from '../context.js';
@@ -23,15 +22,16 @@ export function cancelRoute(ctx: RelayContext): Hono {
   route.post(
     '/',
     ctx.limitByClientIp(limiters.cancelIp, 'cancel', { outcome: 'rejected', error: 'too many requests' } satisfies CancelResponse),
-    bodyLimit({
-      maxSize: MAX_CANCEL_BODY_BYTES,
-      onError: (c) => json(c, { outcome: 'rejected', error: `body is larger than ${MAX_CANCEL_BODY_BYTES} bytes` }, 413),
-    }),
     async (c) => {
       const receivedAt = Date.now();
       const origin = c.req.header('origin');
-      const text = await readText(c);
-      if (text === undefined) return json(c, { outcome: 'rejected', error: 'the body could not be read' }, 400);
+      const read = await readText(c, MAX_CANCEL_BODY_BYTES);
+      if (!read.ok) {
+        return read.reason === 'too-large'
+          ? json(c, { outcome: 'rejected', error: `body is larger than ${MAX_CANCEL_BODY_BYTES} bytes` }, 413)
+          : json(c, { outcome: 'rejected', error: 'the body could not be read' }, 400);
+      }
+      const text = read.body;
       const parsed = parseCancelRequest(text, c.req.header('content-type'));
       if (!parsed.ok) return json(c, { outcome: 'rejected', error: parsed.message }, parsed.code === 'unsupported-media-type' ? 415 : 400);
       const { sessionId, reason, token } = parsed.value;

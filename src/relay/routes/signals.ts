@@ -6,7 +6,6 @@
  */
 
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { MAX_BEACON_BODY_BYTES } from '../../protocol/beacon-body.js';
 import { parseSignalRequest, type SignalResponse } from '../../protocol/signal-request.js';
 import type { SessionStatus } from '../../protocol/status.js';
@@ -28,13 +27,17 @@ export function signalsRoute(ctx: RelayContext): Hono {
   route.post(
     '/',
     ctx.limitByClientIp(ctx.limiters.signalIp, 'signals', { error: 'too many requests' }),
-    bodyLimit({ maxSize: MAX_BEACON_BODY_BYTES, onError: (c) => json(c, { error: `body is larger than ${MAX_BEACON_BODY_BYTES} bytes` }, 413) }),
     async (c) => {
       const { ledger, config } = ctx;
       if (!ledger || !config.leases) return json(c, { error: 'leases are not enabled on this relay' }, 404);
       const heartbeatMs = config.leases.heartbeatMs;
-      const text = await readText(c);
-      if (text === undefined) return json(c, { error: 'the body could not be read' }, 400);
+      const read = await readText(c, MAX_BEACON_BODY_BYTES);
+      if (!read.ok) {
+        return read.reason === 'too-large'
+          ? json(c, { error: `body is larger than ${MAX_BEACON_BODY_BYTES} bytes` }, 413)
+          : json(c, { error: 'the body could not be read' }, 400);
+      }
+      const text = read.body;
       const parsed = parseSignalRequest(text, c.req.header('content-type'));
       if (!parsed.ok) return json(c, { error: parsed.message }, parsed.code === 'unsupported-media-type' ? 415 : 400);
       const { sessionId, token, signal } = parsed.value;

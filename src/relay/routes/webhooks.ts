@@ -4,7 +4,7 @@
  */
 
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { readBytes } from './read-body.js';
 import { WEBHOOK_SIGNATURE_HEADER } from '../../protocol/webhook.js';
 import { TERMINAL_STATUSES } from '../../protocol/status.js';
 import type { RelayContext } from '../context.js';
@@ -54,15 +54,15 @@ export function webhooksRoute(ctx: RelayContext): Hono {
       }
       await next();
     },
-    bodyLimit({ maxSize: MAX_WEBHOOK_BODY_BYTES, onError: (c) => json(c, { error: `body is larger than ${MAX_WEBHOOK_BODY_BYTES} bytes` }, 413) }),
     async (c) => {
       if (!receive) return json(c, { error: 'webhooks are not enabled on this relay' }, 404);
-      let raw: Uint8Array;
-      try {
-        raw = new Uint8Array(await c.req.arrayBuffer());
-      } catch {
-        return json(c, { error: 'the body could not be read' }, 400);
+      const read = await readBytes(c, MAX_WEBHOOK_BODY_BYTES);
+      if (!read.ok) {
+        return read.reason === 'too-large'
+          ? json(c, { error: `body is larger than ${MAX_WEBHOOK_BODY_BYTES} bytes` }, 413)
+          : json(c, { error: 'the body could not be read' }, 400);
       }
+      const raw = read.body;
       const result = await receive(raw, c.req.header(WEBHOOK_SIGNATURE_HEADER));
       if (result.httpStatus === 400 || result.httpStatus === 401) {
         const ip = ctx.clientKey(c);
