@@ -50,7 +50,7 @@ export function benchSettings(env: NodeJS.ProcessEnv, quick: boolean): BenchSett
     },
     reliability: { cancels: pick('BENCH_RELIABILITY_CANCELS', 50, 10), settleTimeoutMs: 20_000 },
     relay: {
-      rounds: pick('BENCH_LOAD_ROUNDS', 5, 2),
+      rounds: pick('BENCH_LOAD_ROUNDS', 7, 2),
       requestsPerRound: pick('BENCH_LOAD_REQUESTS', 2000, 300),
       connections: 10,
       warmupRequests: quick ? 100 : 1000,
