@@ -16,6 +16,7 @@ import {
   BpsStateChangeEvent,
   BpsStepEvent,
 } from './events.js';
+import { FRAME_TIMEOUT_MS, linkCut, STATUS_POLL_MS, WINDOW_FEATURES, WINDOW_POLL_MS } from './popup.js';
 import { frameSource } from './src-policy.js';
 import { isLive, transition, type ElementState, type MachineInput } from './state-machine.js';
 import { fetchSessionStatus } from './status-check.js';
@@ -43,9 +44,11 @@ const PAGE_EVENTS = ['message', 'pagehide', 'pageshow', 'visibilitychange', 'res
  * @attr cancel-on - Space-separated signals that cancel: `close flow-close removal unload bfcache` (default), plus opt-in `hidden`.
  * @attr hidden-delay - Milliseconds a tab must stay hidden before the opt-in `hidden` cancel (default 300000).
  * @attr lang - `en` or `fr` (`fr-CA` works); defaults to the closest `lang` attribute, then the document's.
- * @attr state - Reflected, read-only: loading, active, completed, failed, cancelling, cancelled, expired, error.
+ * @attr mode - `auto` (default): frame the flow, and offer a window when the frame shows no sign of life; `iframe`: frame only; `popup`: a window from the start.
+ * @attr frame-timeout - Milliseconds after the frame loads for the flow to post anything before `auto` offers a window (`iframe`: an error). Default 4000.
+ * @attr state - Reflected, read-only: loading, active, launch, blocked, window, detached, completed, failed, cancelling, cancelled, expired, error.
  *
- * @event bps-ready - The hosted flow is showing. `BpsReadyEvent`.
+ * @event bps-ready - The hosted flow is showing, in the frame or in its window. `BpsReadyEvent`.
  * @event bps-step - Each step the hosted flow posts: `step`, `meaning`, `data`. `BpsStepEvent`.
  * @event bps-close-request - The close button was pressed; cancelable (veto with `preventDefault()`). `BpsCloseRequestEvent`.
  * @event bps-cancel - The cancel's outcome: `reason`, `outcome`, `result`. `BpsCancelEvent`.
@@ -60,6 +63,9 @@ const PAGE_EVENTS = ['message', 'pagehide', 'pageshow', 'visibilitychange', 'res
  * @csspart message - The box shown instead of the frame once the session is over.
  * @csspart heading - The message's heading (focused when the shopper was in the element).
  * @csspart restart-button - The "start again" button.
+ * @csspart open-button - The launcher: opens the flow in a window.
+ * @csspart open-link - Offered instead when the browser blocked the window: opens the flow in a new tab.
+ * @csspart focus-button - Brings the flow's window to the front.
  *
  * @cssprop [--bps-frame-height=600px] - Height of the frame.
  * @cssprop [--bps-message-min-height=auto] - Minimum height of the message box (e.g. the frame's height, so the page does not jump).
@@ -78,6 +84,8 @@ export class BankPaySession extends LitElement {
     expiresAt: { attribute: 'expires-at' },
     cancelOn: { attribute: 'cancel-on' },
     hiddenDelay: { attribute: 'hidden-delay', type: Number },
+    mode: {},
+    frameTimeout: { attribute: 'frame-timeout', type: Number },
     // Declared so a change re-renders the text; reflected so `el.lang = 'fr'` still sets the
     // attribute that the native `lang` (and the closest-[lang] lookup) read.
     lang: { reflect: true },
@@ -99,6 +107,10 @@ export class BankPaySession extends LitElement {
   declare cancelOn: string;
   /** Milliseconds a tab must stay hidden before the opt-in `hidden` cancel. */
   declare hiddenDelay: number;
+  /** Where the flow runs: `auto` (default: framed, a window when the frame shows no sign of life), `iframe`, or `popup`. */
+  declare mode: 'auto' | 'iframe' | 'popup';
+  /** Milliseconds after the frame loads for the flow to post anything before `auto` offers a window (`iframe`: an error). Default 4000. */
+  declare frameTimeout: number;
 
   #state: ElementState = 'loading';
   /** Bumped for every new session, so late answers about an old session change nothing. */
@@ -112,6 +124,14 @@ export class BankPaySession extends LitElement {
   #cancelling: Promise<CancelResult> | undefined;
   #expiryTimer: ReturnType<typeof setTimeout> | undefined;
   #hiddenTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The flow's window, once the launcher opened one. */
+  #win: Window | null = null;
+  #openedAt = 0;
+  /** The flow posted something from its frame or window: it runs, and its link works. */
+  #heard = false;
+  #lifeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Reads the window's `closed`, or the relay's status, while the flow runs in a window. */
+  #poll: ReturnType<typeof setInterval> | undefined;
 
   constructor() {
     super();
@@ -122,6 +142,8 @@ export class BankPaySession extends LitElement {
     this.statusUrl = '';
     this.cancelOn = DEFAULT_CANCEL_ON;
     this.hiddenDelay = 300_000;
+    this.mode = 'auto';
+    this.frameTimeout = FRAME_TIMEOUT_MS;
   }
 
   /** The current state (also reflected as the `state` attribute for styling). */
@@ -155,7 +177,7 @@ export class BankPaySession extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('src') || changed.has('sessionId')) this.#start();
+    if (changed.has('src') || changed.has('sessionId') || changed.has('mode')) this.#start();
     else if (changed.has('expiresAt') || changed.has('statusUrl')) this.#refresh();
     if (changed.has('cancelOn')) this.#syncBeforeUnload();
   }
@@ -163,12 +185,29 @@ export class BankPaySession extends LitElement {
   protected override render(): TemplateResult {
     // The property first: render runs before Lit reflects it to the attribute.
     const text = STRINGS[pickLang(this.lang || this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang)];
-    switch (this.#state) {
+    const close = cancelOnAllows(this.cancelOn, 'close-button')
+      ? html`<button part="close-button" @click=${this.#onCloseClick}>${text.close}</button>`
+      : nothing;
+    const restart = html`<button part="restart-button" @click=${this.#onRestart}>${text.restart}</button>`;
+    const state = this.#state;
+    switch (state) {
+      case 'launch':
+      case 'blocked':
+      case 'window':
+      case 'detached':
+        return html`${close}${this.#message(
+          state === 'launch' || state === 'blocked' ? text.why : text.away,
+          '',
+          {
+            launch: html`<button part="open-button" @click=${this.#onOpen}>${text.open}</button>`,
+            // Resolved against the page as the frame's src is; a new tab, not this one, so the checkout stays.
+            blocked: html`<a part="open-link" href=${this.src} target="_blank" @click=${this.#onLink}>${text.open}</a>`,
+            window: html`<button part="focus-button" @click=${() => this.#win?.focus()}>${text.focus}</button>`,
+          }[state as string],
+        )}`;
       case 'loading':
       case 'active':
-        return html`${cancelOnAllows(this.cancelOn, 'close-button')
-          ? html`<button part="close-button" @click=${this.#onCloseClick}>${text.close}</button>`
-          : nothing}${this.#adopted
+        return html`${close}${this.#adopted
           ? html`<slot></slot>`
           : this.#frameUrl
           ? keyed(
@@ -179,19 +218,20 @@ export class BankPaySession extends LitElement {
       case 'completed':
         return this.#message(text.completed);
       case 'failed':
-        return this.#message(text.failed, '', text.restart);
+        return this.#message(text.failed, '', restart);
       case 'error':
-        return this.#message(text.error);
+        // A frame that never came alive says why; a refused src has no frame to speak of.
+        return this.#message(text.error, this.#frameUrl ? text.why : '');
       default: // cancelling, cancelled, expired: the timed-out state, at once, whatever the relay answers
-        return this.#message(text.ended, text.noPayment, text.restart);
+        return this.#message(text.ended, text.noPayment, restart);
     }
   }
 
-  /** What replaces the frame once the session is over: an alert, so it is announced at once. */
-  #message(title: string, body = '', restart = ''): TemplateResult {
+  /** What replaces the frame (once the session is over, or while it runs in a window): an alert, so it is announced at once. */
+  #message(title: string, body = '', action: unknown = nothing): TemplateResult {
     return html`<div part="message" role="alert"><h2 part="heading" tabindex="-1">${title}</h2>${body
       ? html`<p>${body}</p>`
-      : nothing}${restart ? html`<button part="restart-button" @click=${this.#onRestart}>${restart}</button>` : nothing}</div>`;
+      : nothing}${action}</div>`;
   }
 
   /** Begins a new session from the current attributes. */
@@ -199,13 +239,18 @@ export class BankPaySession extends LitElement {
     this.#generation++;
     this.#adopted = undefined;
     this.#cancelling = undefined;
+    this.#win?.close();
+    this.#win = null;
+    this.#heard = false;
+    clearTimeout(this.#lifeTimer);
     this.#frameUrl = this.src ? frameSource(this.src, document.baseURI) : undefined;
+    const popup = this.mode === 'popup';
     const child = this.querySelector('iframe');
-    // A frame left from an earlier session would go on running unseen.
-    if (child && child.src === this.#frameUrl?.href) (this.#adopted = child).addEventListener('load', this.#onFrameLoad);
+    // A frame left from an earlier session (or written for a flow that runs in a window) would go on running unseen.
+    if (child && !popup && child.src === this.#frameUrl?.href) (this.#adopted = child).addEventListener('load', this.#onFrameLoad);
     else child?.remove();
     const valid = !this.src || this.#frameUrl !== undefined;
-    this.#apply({ type: 'start', valid });
+    this.#apply({ type: 'start', valid, popup });
     this.#refresh();
   }
 
@@ -219,13 +264,21 @@ export class BankPaySession extends LitElement {
     this.setAttribute('state', next.state);
     // Sent before any event handler runs, so a handler calling cancel() gets this same request.
     if (next.cancel) this.#cancelling = this.#send(next.cancel);
+    if (previous !== next.state) {
+      clearInterval(this.#poll);
+      if (next.state === 'window') this.#poll = setInterval(this.#watchWindow, WINDOW_POLL_MS);
+      if (next.state === 'detached') this.#poll = setInterval(() => this.statusUrl && this.#checkStatus(), STATUS_POLL_MS);
+      // Ended (completed, cancelled from either page, expired): the window has nothing left to show. Under COOP, or
+      // from a pagehide the browser does not allow it, the close does nothing.
+      if (!isLive(next.state)) this.#win?.close();
+    }
     this.#syncBeforeUnload();
     this.requestUpdate();
     // The shopper was in the frame or on a button that is going away: keep their focus in the
     // element, on the heading of what replaces it.
     if (this.shadowRoot?.activeElement) void this.updateComplete.then(() => this.renderRoot.querySelector('h2')?.focus());
     if (previous !== next.state) this.dispatchEvent(new BpsStateChangeEvent(sessionId, next.state, previous));
-    if (previous === 'loading' && next.state === 'active') this.dispatchEvent(new BpsReadyEvent(sessionId));
+    if ((previous === 'loading' && next.state === 'active') || next.state === 'window') this.dispatchEvent(new BpsReadyEvent(sessionId));
     if (next.exit) this.dispatchEvent(new BpsExitEvent(sessionId, next.exit));
   }
 
@@ -325,10 +378,11 @@ export class BankPaySession extends LitElement {
     }
   }
 
-  /** Only the hosted flow's own frame, from the exact origin of `src`, is listened to. */
+  /** Only the hosted flow's own frame or window, from the exact origin of `src`, is listened to. */
   #onMessage(event: MessageEvent): void {
-    const frame = (this.#adopted ?? this.renderRoot.querySelector('iframe'))?.contentWindow;
-    if (!frame || event.source !== frame || event.origin !== this.#frameUrl?.origin) return;
+    const flow = this.#win ?? (this.#adopted ?? this.renderRoot.querySelector('iframe'))?.contentWindow;
+    if (!flow || event.source !== flow || event.origin !== this.#frameUrl?.origin) return;
+    this.#heard = true;
     const message = parseHostedMessage(event.data);
     if (!message) return;
     const meaning = stepMeaning(message.step);
@@ -337,7 +391,27 @@ export class BankPaySession extends LitElement {
     this.#apply({ type: 'step', meaning });
   }
 
-  #onFrameLoad = (): void => this.#apply({ type: 'ready' });
+  #onFrameLoad = (): void => {
+    this.#apply({ type: 'ready' });
+    // Counted from load: a refused frame loads (an error page) and then posts nothing.
+    clearTimeout(this.#lifeTimer);
+    this.#lifeTimer = setTimeout(() => this.#heard || this.#apply({ type: 'silent', fallback: this.mode !== 'iframe' }), this.frameTimeout);
+  };
+
+  /** The launcher's click: `window.open` at once, inside the click, or a blocker refuses it. */
+  #onOpen = (): void => {
+    this.#win = open(this.#frameUrl!.href, '_blank', WINDOW_FEATURES);
+    this.#openedAt = Date.now();
+    this.#apply({ type: 'open', blocked: !this.#win });
+  };
+
+  #onLink = (): void => this.#apply({ type: 'link' });
+
+  #watchWindow = (): void => {
+    if (this.#win?.closed) {
+      this.#apply({ type: 'gone', cut: linkCut(this.#heard, this.#openedAt, Date.now()), cancels: cancelOnAllows(this.cancelOn, 'close-button') });
+    }
+  };
 
   #onCloseClick = (): void => {
     if (this.dispatchEvent(new BpsCloseRequestEvent(this.sessionId))) void this.cancel('close-button');

@@ -16,6 +16,16 @@ export interface ElementStrings {
   readonly noPayment: string;
   /** The "start again" button. */
   readonly restart: string;
+  /** The launcher, and the link offered when a blocker refused the window. */
+  readonly open: string;
+  /**
+   * Why the flow is not framed: the launcher's heading once `auto` gave up on the frame, the
+   * heading above the link once the browser refused the window, the error's text in `iframe` mode.
+   */
+  readonly why: string;
+  /** While the flow is open in a window (watched or not); and the button that brings that window to the front. */
+  readonly away: string;
+  readonly focus: string;
 }
 
 export const STRINGS: Readonly<Record<Lang, ElementStrings>> = {
@@ -28,6 +38,10 @@ export const STRINGS: Readonly<Record<Lang, ElementStrings>> = {
     completed: 'Payment authorized',
     failed: 'The payment did not go through',
     error: 'Payment page unavailable',
+    open: 'Continue to your bank',
+    why: 'Your bank’s page can’t open here.',
+    away: 'Finish in your bank’s window.',
+    focus: 'Show window',
   },
   fr: {
     frame: 'Paiement bancaire',
@@ -38,6 +52,10 @@ export const STRINGS: Readonly<Record<Lang, ElementStrings>> = {
     completed: 'Paiement autorisé',
     failed: 'Le paiement n’a pas abouti',
     error: 'Page de paiement indisponible',
+    open: 'Continuer vers votre banque',
+    why: 'La page de votre banque ne peut s’ouvrir ici.',
+    away: 'Terminez dans la fenêtre de votre banque.',
+    focus: 'Afficher la fenêtre',
   },
 };
 

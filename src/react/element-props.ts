@@ -14,6 +14,8 @@ export const ELEMENT_PROPERTIES = [
   'expiresAt',
   'cancelOn',
   'hiddenDelay',
+  'mode',
+  'frameTimeout',
   'lang',
 ] as const satisfies ReadonlyArray<keyof BankPaySessionElement>;
 

@@ -21,6 +21,8 @@ export const BARE_TAG_ATTRIBUTES = [
   'expires-at',
   'cancel-on',
   'hidden-delay',
+  'mode',
+  'frame-timeout',
   'lang',
 ] as const;
 

@@ -3,7 +3,7 @@
  * is testable. Flags win over environment variables, which win over defaults.
  */
 
-import { DEFAULT_CLIENT, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_WEBHOOK_SECRET, DEFAULTS, DEFAULT_ALLOWED_ORIGINS } from './options.js';
+import { DEFAULT_CLIENT, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_WEBHOOK_SECRET, DEFAULTS, DEFAULT_ALLOWED_ORIGINS, SANDBOX_COOPS, SANDBOX_FRAMINGS, type SandboxCoop, type SandboxFraming } from './options.js';
 import type { StartSandboxOptions } from './server.js';
 
 interface FlagSpec {
@@ -24,6 +24,8 @@ export const SANDBOX_FLAGS: readonly FlagSpec[] = [
     value: '<origin>',
     help: `merchant origin allowed to frame the hosted flow; repeat or comma-separate (default ${DEFAULT_ALLOWED_ORIGINS.join(',')})`,
   },
+  { flag: '--framing', env: 'BPS_SANDBOX_FRAMING', value: '<allow|deny>', help: 'deny: the hosted page refuses every frame (frame-ancestors \'none\'), for popup mode (default allow)' },
+  { flag: '--coop', env: 'BPS_SANDBOX_COOP', value: '<policy>', help: 'send Cross-Origin-Opener-Policy on the hosted page: same-origin or same-origin-allow-popups (default none)' },
   { flag: '--session-timeout', env: 'BPS_SANDBOX_SESSION_TIMEOUT', value: '<seconds>', help: `onboarding timeout before a session expires (default ${DEFAULTS.sessionTimeoutMs / 1000})` },
   { flag: '--token-lifetime', env: 'BPS_SANDBOX_TOKEN_LIFETIME', value: '<seconds>', help: `access token lifetime, expires_in (default ${DEFAULTS.tokenLifetimeSeconds})` },
   { flag: '--webhook-url', env: 'BPS_SANDBOX_WEBHOOK_URL', value: '<url>', help: 'where SessionSetupStatusChanged webhooks are POSTed (default: none sent)' },
@@ -118,6 +120,16 @@ export function parseSandboxArgs(args: readonly string[], env: Readonly<Record<s
   const origins = flags.get('--allowed-origin') ?? (read('--allowed-origin') === undefined ? undefined : [read('--allowed-origin')!]);
   if (origins) {
     options.allowedOrigins = origins.flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean);
+  }
+  const framing = read('--framing');
+  if (framing !== undefined) {
+    if (!(SANDBOX_FRAMINGS as readonly string[]).includes(framing)) return { kind: 'error', message: `--framing must be ${SANDBOX_FRAMINGS.join(' or ')}, got ${JSON.stringify(framing)}` };
+    options.framing = framing as SandboxFraming;
+  }
+  const coop = read('--coop');
+  if (coop !== undefined) {
+    if (!(SANDBOX_COOPS as readonly string[]).includes(coop)) return { kind: 'error', message: `--coop must be ${SANDBOX_COOPS.join(' or ')}, got ${JSON.stringify(coop)}` };
+    options.coop = coop as SandboxCoop;
   }
   const webhookUrl = read('--webhook-url');
   if (webhookUrl !== undefined) options.webhookUrl = webhookUrl;

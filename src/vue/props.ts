@@ -19,6 +19,8 @@ export const bankPaySessionProps = {
   expiresAt: [String, Number] as PropType<BankPaySessionElement['expiresAt']>,
   cancelOn: String,
   hiddenDelay: Number,
+  mode: String as PropType<BankPaySessionElement['mode']>,
+  frameTimeout: Number,
   lang: String,
 } as const;
 

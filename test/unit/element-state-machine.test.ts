@@ -16,11 +16,11 @@ const STATUSES: readonly SessionStatus[] = ['Initiated', 'Completed', 'Failed', 
 const MEANINGS: readonly StepMeaning[] = ['progress', 'completed', 'closed', 'ended'];
 
 /** Runs inputs from a fresh session and returns every state, exit and cancel on the way. */
-function run(inputs: readonly MachineInput[]) {
+function run(inputs: readonly MachineInput[], popup = false) {
   let state: ElementState = 'loading';
   const exits: string[] = [];
   const cancels: CancelReason[] = [];
-  for (const input of [{ type: 'start', valid: true } as const, ...inputs]) {
+  for (const input of [{ type: 'start', valid: true, popup } as const, ...inputs]) {
     const next = transition(state, input);
     if (!next) continue;
     state = next.state;
@@ -96,15 +96,23 @@ describe('element state machine', () => {
 
   test('a refused src is an error with its own exit; a new session starts over from any state', () => {
     assert.deepEqual(transition('active', { type: 'start', valid: false }), { state: 'error', exit: 'error' });
-    for (const state of ELEMENT_STATES) assert.deepEqual(transition(state, { type: 'start', valid: true }), { state: 'loading' });
+    assert.deepEqual(transition('launch', { type: 'start', valid: false, popup: true }), { state: 'error', exit: 'error' });
+    for (const state of ELEMENT_STATES) {
+      assert.deepEqual(transition(state, { type: 'start', valid: true }), { state: 'loading' });
+      assert.deepEqual(transition(state, { type: 'start', valid: true, popup: true }), { state: 'launch' }, 'popup mode starts at the launcher');
+    }
   });
 
-  test('only loading and active are live', () => {
-    assert.deepEqual(ELEMENT_STATES.filter(isLive), ['loading', 'active']);
+  test('the framed states and the window states are live; the rest are over', () => {
+    assert.deepEqual(ELEMENT_STATES.filter(isLive), ['loading', 'active', 'launch', 'blocked', 'window', 'detached']);
   });
 
   const anyInput: fc.Arbitrary<MachineInput> = fc.oneof(
     fc.constant({ type: 'ready' } as const),
+    fc.boolean().map((fallback) => ({ type: 'silent', fallback }) as const),
+    fc.boolean().map((blocked) => ({ type: 'open', blocked }) as const),
+    fc.constant({ type: 'link' } as const),
+    fc.record({ cut: fc.boolean(), cancels: fc.boolean() }).map(({ cut, cancels }) => ({ type: 'gone', cut, cancels }) as const),
     fc.constant({ type: 'settled' } as const),
     fc.constant({ type: 'expire' } as const),
     fc.constantFrom(...MEANINGS).map((meaning) => ({ type: 'step', meaning }) as const),
@@ -114,9 +122,19 @@ describe('element state machine', () => {
 
   test('whatever mix of signals fires, a session has at most one exit and one cancel', () => {
     fc.assert(
-      fc.property(fc.array(anyInput, { maxLength: 30 }), (inputs) => {
-        const { exits, cancels } = run(inputs);
+      fc.property(fc.boolean(), fc.array(anyInput, { maxLength: 30 }), (popup, inputs) => {
+        const { exits, cancels } = run(inputs, popup);
         return exits.length <= 1 && cancels.length <= 1;
+      }),
+    );
+  });
+
+  test('a window that reads closed too soon to be a close (COOP) never cancels, whatever follows but an abandonment', () => {
+    const notAbandon = anyInput.filter((input) => input.type !== 'abandon');
+    fc.assert(
+      fc.property(fc.array(notAbandon, { maxLength: 30 }), (after) => {
+        const head = run([{ type: 'open', blocked: false }, { type: 'gone', cut: true, cancels: true }], true);
+        return head.state === 'detached' && run([{ type: 'open', blocked: false }, { type: 'gone', cut: true, cancels: true }, ...after], true).cancels.length === 0;
       }),
     );
   });
@@ -132,5 +150,62 @@ describe('element state machine', () => {
         return true;
       }),
     );
+  });
+});
+
+describe('element state machine: the flow in a window', () => {
+  test('a frame that loaded and stayed silent: auto offers the window, iframe errors once', () => {
+    assert.deepEqual(transition('active', { type: 'silent', fallback: true }), { state: 'launch' });
+    assert.deepEqual(transition('active', { type: 'silent', fallback: false }), { state: 'error', exit: 'error' });
+    // Only a frame that loaded can fall silent; any other state ignores the bound.
+    for (const state of ELEMENT_STATES.filter((s) => s !== 'active')) {
+      assert.equal(transition(state, { type: 'silent', fallback: true }), undefined, state);
+      assert.equal(transition(state, { type: 'silent', fallback: false }), undefined, state);
+    }
+  });
+
+  test('the launcher opens the window, or offers the link when the browser refused it; following the link detaches', () => {
+    assert.deepEqual(transition('launch', { type: 'open', blocked: false }), { state: 'window' });
+    assert.deepEqual(transition('launch', { type: 'open', blocked: true }), { state: 'blocked' });
+    assert.deepEqual(transition('blocked', { type: 'link' }), { state: 'detached' });
+    for (const state of ELEMENT_STATES.filter((s) => s !== 'launch')) assert.equal(transition(state, { type: 'open', blocked: false }), undefined, state);
+    for (const state of ELEMENT_STATES.filter((s) => s !== 'blocked')) assert.equal(transition(state, { type: 'link' }), undefined, state);
+  });
+
+  test('the shopper closing the window cancels once as a close, shows the timed-out state, and a second close changes nothing', () => {
+    const closed = transition('window', { type: 'gone', cut: false, cancels: true });
+    assert.deepEqual(closed, { state: 'cancelling', exit: 'closed', cancel: 'close-button' });
+    assert.equal(transition('cancelling', { type: 'gone', cut: false, cancels: true }), undefined);
+    assert.deepEqual(run([{ type: 'open', blocked: false }, { type: 'gone', cut: false, cancels: true }, { type: 'settled' }, { type: 'gone', cut: false, cancels: true }], true), {
+      state: 'cancelled',
+      exits: ['closed'],
+      cancels: ['close-button'],
+    });
+  });
+
+  test('a close that cancel-on keeps from cancelling brings the launcher back; a cut link (COOP) detaches without a cancel', () => {
+    assert.deepEqual(transition('window', { type: 'gone', cut: false, cancels: false }), { state: 'launch' });
+    assert.deepEqual(transition('window', { type: 'gone', cut: true, cancels: true }), { state: 'detached' });
+    for (const state of ELEMENT_STATES.filter((s) => s !== 'window')) {
+      assert.equal(transition(state, { type: 'gone', cut: false, cancels: true }), undefined, state);
+    }
+  });
+
+  test('in a window, the flow completes or fails by its messages or by the relay’s status, with no cancel', () => {
+    assert.deepEqual(transition('window', { type: 'step', meaning: 'completed' }), { state: 'completed', exit: 'completed' });
+    assert.deepEqual(transition('window', { type: 'step', meaning: 'ended' }), { state: 'failed', exit: 'failed' });
+    assert.equal(transition('window', { type: 'step', meaning: 'progress' }), undefined);
+    assert.equal(transition('window', { type: 'ready' }), undefined);
+    for (const state of ['window', 'detached', 'launch', 'blocked'] as const) {
+      assert.deepEqual(transition(state, { type: 'status', status: 'Completed' }), { state: 'completed', exit: 'completed' }, state);
+      assert.equal(transition(state, { type: 'status', status: 'Initiated' }), undefined, state);
+      assert.deepEqual(transition(state, { type: 'expire' }), { state: 'expired', exit: 'expired' }, state);
+    }
+  });
+
+  test('every way of leaving cancels a session in a window, as it does a framed one', () => {
+    for (const state of ['launch', 'blocked', 'window', 'detached'] as const) {
+      for (const reason of CANCEL_REASONS) assert.equal(transition(state, { type: 'abandon', reason })?.cancel, reason, `${state} ${reason}`);
+    }
   });
 });

@@ -13,6 +13,7 @@ import { renderHostedPage, type HostedView } from '../hosted/page.js';
 import { pageLanguage } from '../hosted/strings.js';
 import { jsonResponse, methodNotAllowed, problemResponse, validationProblem } from '../problem.js';
 import { languageOf, spelledStatus } from '../session.js';
+import type { SandboxCoop, SandboxFraming } from '../options.js';
 import type { SessionRecord } from '../session-store.js';
 import type { SandboxEnv, SandboxState } from '../state.js';
 
@@ -32,11 +33,23 @@ function initialViewFor(status: SessionStatus): HostedView {
   }
 }
 
+export interface HostedPagePolicy {
+  /** `deny`: no page may frame it, the allowed origins included. Default `allow`. */
+  readonly framing?: SandboxFraming;
+  /** Sent as `Cross-Origin-Opener-Policy` when set. */
+  readonly coop?: SandboxCoop | undefined;
+}
+
 /**
  * Headers of the page. `frame-ancestors` lists the allowed merchant origins, so a page on any
- * other origin cannot frame it; scripts and styles run only with this response's nonce.
+ * other origin cannot frame it (or is `'none'` when framing is denied); scripts and styles run
+ * only with this response's nonce.
  */
-export function hostedPageHeaders(allowedOrigins: readonly string[], nonce: string): Record<string, string> {
+export function hostedPageHeaders(
+  allowedOrigins: readonly string[],
+  nonce: string,
+  { framing = 'allow', coop }: HostedPagePolicy = {},
+): Record<string, string> {
   const csp = [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
@@ -45,9 +58,10 @@ export function hostedPageHeaders(allowedOrigins: readonly string[], nonce: stri
     "img-src 'self' data:",
     "form-action 'none'",
     "base-uri 'none'",
-    `frame-ancestors ${allowedOrigins.join(' ')}`,
+    `frame-ancestors ${framing === 'deny' ? "'none'" : allowedOrigins.join(' ')}`,
   ].join('; ');
   return {
+    ...(coop ? { 'Cross-Origin-Opener-Policy': coop } : {}),
     'Content-Type': 'text/html; charset=utf-8',
     'Content-Security-Policy': csp,
     'Cache-Control': 'no-store',
@@ -62,7 +76,7 @@ function newNonce(): string {
 
 function servePage(c: Context<SandboxEnv>, state: SandboxState): Response {
   const nonce = newNonce();
-  const headers = hostedPageHeaders(state.config.allowedOrigins, nonce);
+  const headers = hostedPageHeaders(state.config.allowedOrigins, nonce, state.config);
   const sessionId = c.req.query('sessionId') ?? '';
   const record = isSessionId(sessionId) ? state.store.get(sessionId) : undefined;
   const language = pageLanguage(c.req.query('lang'), record ? languageOf(record.session) : undefined);
