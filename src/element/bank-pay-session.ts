@@ -398,9 +398,11 @@ export class BankPaySession extends LitElement {
     this.#lifeTimer = setTimeout(() => this.#heard || this.#apply({ type: 'silent', fallback: this.mode !== 'iframe' }), this.frameTimeout);
   };
 
-  /** The launcher's click: `window.open` at once, inside the click, or a blocker refuses it. */
+  /** The launcher's click: `window.open` at once, inside the click, or a blocker refuses it (null, or a throw in Firefox's sandboxed frames). */
   #onOpen = (): void => {
-    this.#win = open(this.#frameUrl!.href, '_blank', WINDOW_FEATURES);
+    try {
+      this.#win = open(this.#frameUrl!.href, '_blank', WINDOW_FEATURES);
+    } catch {}
     this.#openedAt = Date.now();
     this.#apply({ type: 'open', blocked: !this.#win });
   };
