@@ -54,6 +54,9 @@ function renderElement(session: CheckoutSession): HTMLElement {
   element.setAttribute('status-url', session.statusUrl);
   element.setAttribute('expires-at', session.expiresAt);
   element.setAttribute('lang', lang);
+  // ?mode=popup or ?mode=iframe; without it the element's default, auto.
+  const mode = params.get('mode');
+  if (mode) element.setAttribute('mode', mode);
   return element;
 }
 

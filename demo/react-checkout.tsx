@@ -23,6 +23,9 @@ function sessionFor(generation: number, product: Product, lang: DemoLang): Promi
   return request;
 }
 
+/** `?mode=popup` / `?mode=iframe`, as on the plain checkout; otherwise the element's default, auto. */
+const mode = new URLSearchParams(location.search).get('mode') as 'auto' | 'iframe' | 'popup' | null;
+
 function useProviderStatus(statusUrl: string | undefined): ProviderStatus | undefined {
   const [status, setStatus] = useState<ProviderStatus>();
   useEffect(() => {
@@ -114,6 +117,7 @@ function Checkout() {
                     statusUrl={session.statusUrl}
                     expiresAt={session.expiresAt}
                     lang={lang}
+                    mode={mode ?? undefined}
                     onBpsReady={log}
                     onBpsStep={log}
                     onBpsStateChange={log}

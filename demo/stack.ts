@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createServer as createViteServer, type ViteDevServer } from 'vite';
 import { startSandbox } from '../src/sandbox/index.js';
+import type { SandboxCoop, SandboxFraming } from '../src/sandbox/options.js';
 import { createMerchantApp } from './merchant-app.js';
 
 export interface StackOptions {
@@ -23,6 +24,10 @@ export interface StackOptions {
   readonly webhookSecret?: string;
   /** Provider session lifetime (sandbox onboarding timeout); default 15 minutes. */
   readonly sessionTimeoutMs?: number;
+  /** The sandbox's hosted page refuses every frame (`deny`), for the element's popup mode. */
+  readonly sandboxFraming?: SandboxFraming;
+  /** A Cross-Origin-Opener-Policy the sandbox's hosted page sends. */
+  readonly sandboxCoop?: SandboxCoop;
   /**
    * Reload the demo pages when a source file changes (default true). Tests turn it off: a
    * reload is a page unload, which rightly cancels the session under test.
@@ -102,6 +107,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         webhookUrl: `http://127.0.0.1:${merchantPort}/bank-pay/webhooks`,
         webhookSecret,
         ...(options.sessionTimeoutMs ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}),
+        framing: options.sandboxFraming,
+        coop: options.sandboxCoop,
       });
       closers.push(() => sandbox.close());
       sandboxUrl = sandbox.url;

@@ -1,5 +1,5 @@
 /** `npm start`: the whole demo on the embedded sandbox, one Ctrl-C stops it all. */
-import { PortInUseError, startStack } from './stack.js';
+import { PortInUseError, startStack, type StackOptions } from './stack.js';
 
 function port(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -22,6 +22,9 @@ try {
     clientSecret: process.env.BPS_CLIENT_SECRET || undefined,
     tokenKeys: process.env.BPS_TOKEN_KEYS ? process.env.BPS_TOKEN_KEYS.split(',').map((key) => key.trim()) : undefined,
     webhookSecret: process.env.BPS_WEBHOOK_SECRET || undefined,
+    // deny / same-origin: a provider page that refuses frames, or cuts its opener (the element's popup mode).
+    sandboxFraming: (process.env.BPS_SANDBOX_FRAMING || undefined) as StackOptions['sandboxFraming'],
+    sandboxCoop: (process.env.BPS_SANDBOX_COOP || undefined) as StackOptions['sandboxCoop'],
   });
   console.log(`
   bank-pay-session demo is running

@@ -6,6 +6,9 @@ import { createCheckoutSession, pollProviderStatus, type CheckoutSession, type P
 import { logEntry, PRODUCTS, type LoggedEvent } from './framework-shell.js';
 import { DEMO_STRINGS, type DemoLang } from './strings.js';
 
+/** `?mode=popup` / `?mode=iframe`, as on the plain checkout; otherwise the element's default, auto. */
+const mode = new URLSearchParams(location.search).get('mode') as 'auto' | 'iframe' | 'popup' | null;
+
 const Checkout = defineComponent({
   name: 'Checkout',
   setup() {
@@ -67,6 +70,7 @@ const Checkout = defineComponent({
               statusUrl: session.value.statusUrl,
               expiresAt: session.value.expiresAt,
               lang: lang.value,
+              mode: mode ?? undefined,
               onBpsReady: log,
               onBpsStep: log,
               onBpsStateChange: log,
