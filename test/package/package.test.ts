@@ -318,7 +318,7 @@ ${pageScript(`
     for (const name of ['createRelay', 'createSession', 'mintCancelToken', 'verifyCancelToken', 'relayOptionsFromEnv']) {
       assert.ok(relayExports.includes(name), `./relay exports ${name}`);
     }
-    assert.ok(relayNodeExports.includes('serveRelay'), './relay/node exports serveRelay');
+    for (const name of ['serveRelay', 'getRequestListener']) assert.ok(relayNodeExports.includes(name), `./relay/node exports ${name}`);
     for (const name of ['createSandbox', 'startSandbox']) assert.ok(sandboxExports.includes(name), `./sandbox exports ${name}`);
     assert.equal(hostedFlow.status, 200);
     assert.match(hostedFlow.type, /^text\/html/);
@@ -464,7 +464,7 @@ import 'bank-pay-session/define';
 import { BankPaySession } from 'bank-pay-session/react';
 import { BankPaySession as VueBankPaySession, type BankPaySessionInstance } from 'bank-pay-session/vue';
 import { createRelay, createSession, mintCancelToken, type RelayOptions } from 'bank-pay-session/relay';
-import { serveRelay } from 'bank-pay-session/relay/node';
+import { getRequestListener, serveRelay } from 'bank-pay-session/relay/node';
 import { startSandbox } from 'bank-pay-session/sandbox';
 import type { GlobalComponents } from 'vue';
 
@@ -481,6 +481,8 @@ export const vueComponent: GlobalComponents['BankPaySession'] = VueBankPaySessio
 export let instance: BankPaySessionInstance | undefined;
 export const options: Partial<RelayOptions> = { allowedOrigins: ['https://shop.example'] };
 export const helpers = [createRelay, createSession, mintCancelToken, serveRelay, startSandbox];
+type NodeListener = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => unknown;
+export const toNodeListener = (relay: ReturnType<typeof createRelay>): NodeListener => getRequestListener(relay.fetch);
 
 // @ts-expect-error: the session id is a string
 export const wrongProp = <BankPaySession sessionId={42} />;
