@@ -147,3 +147,35 @@ describe('a relay process killed while it holds entries', () => {
     }
   });
 });
+
+describe('a relay fleet that was down while leases lapsed', () => {
+  test('on restart, silence is only counted after a whole lease of listening: a page that beats again is kept', async (t) => {
+    if (!redis) return t.skip(skipReason);
+    const keyPrefix = freshPrefix();
+    const firstStore = await createRedisLedgerStore({ url: redis.url, keyPrefix });
+    const first = await startHarness({ relay: { leases: { ...LEASES, store: firstStore } } });
+    const freshStore = await createRedisLedgerStore({ url: redis.url, keyPrefix });
+    let fresh: Harness | undefined;
+    try {
+      const back = await first.newSession();
+      const gone = await first.newSession();
+      for (const session of [back, gone]) assert.equal(await signal(first.relayUrl, session, 'alive'), 200);
+      // The whole fleet stops sweeping (a deploy) for longer than a lease; the entries stay in Redis.
+      await first.relay.drain(0);
+      await sleep(2 * LEASE_MS);
+      fresh = await startHarness({ sharedSandbox: first.sandbox, relay: { tokenKeys: first.tokenKeys, leases: { ...LEASES, store: freshStore } } });
+      const until = Date.now() + 2.5 * LEASE_MS;
+      while (Date.now() < until) {
+        assert.equal(await signal(fresh.relayUrl, back, 'alive'), 200);
+        await sleep(LEASE_MS / 4);
+      }
+      assert.equal((await fresh.inspect(back.sessionId)).cancelCalls, 0, 'the page that beat again is kept');
+      await eventually(async () => ((await fresh!.inspect(gone.sessionId)).session.status === 'Cancelled' ? true : undefined), 2 * LEASE_MS + BOUND_MS, 'the silent one, a lease later');
+      assert.ok(fresh.logs.some((line) => line.type === 'bank-pay.lease' && line.event === 'kept' && line.sessionId === gone.sessionId), 'first kept while the relay had not listened a lease');
+    } finally {
+      await fresh?.close();
+      await first.close();
+      await Promise.all([firstStore.close(), freshStore.close()]);
+    }
+  });
+});
