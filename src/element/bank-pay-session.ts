@@ -1,12 +1,14 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
-import { INTENT_REVOKE_AFTER_MS, type CancelPhase, type CancelReason } from '../protocol/cancel-request.js';
+import type { CancelReason } from '../protocol/cancel-request.js';
+import { INTENT_REVOKE_AFTER_MS } from '../protocol/signal-request.js';
 import { parseHostedMessage } from '../protocol/hosted-message.js';
 import { stepMeaning } from '../protocol/steps.js';
 import { styles } from './bank-pay-session.styles.js';
 import { cancelOnAllows, DEFAULT_CANCEL_ON } from './cancel-on.js';
 import { expiryDelay, parseExpiresAt } from './clock.js';
 import { deliverCancel, type CancelResult } from './delivery.js';
+import { Lease } from './lease.js';
 import {
   BpsCancelEvent,
   BpsCloseRequestEvent,
@@ -16,9 +18,9 @@ import {
   BpsStateChangeEvent,
   BpsStepEvent,
 } from './events.js';
-import { FRAME_TIMEOUT_MS, linkCut, STATUS_POLL_MS, WINDOW_FEATURES, WINDOW_POLL_MS } from './popup.js';
+import { COOP_WINDOW_MS, FRAME_TIMEOUT_MS, STATUS_POLL_MS, WINDOW_FEATURES, WINDOW_POLL_MS } from './popup.js';
 import { frameSource } from './src-policy.js';
-import { isLive, transition, type ElementState, type MachineInput } from './state-machine.js';
+import { isLive, transition, type ElementState, type MachineInput, type MoveTarget } from './state-machine.js';
 import { fetchSessionStatus } from './status-check.js';
 import { pickLang, STRINGS } from './strings.js';
 
@@ -45,10 +47,9 @@ const PAGE_EVENTS = ['message', 'pagehide', 'pageshow', 'visibilitychange', 'res
  * @attr hidden-delay - Milliseconds a tab must stay hidden before the opt-in `hidden` cancel (default 300000).
  * @attr lang - `en` or `fr` (`fr-CA` works); defaults to the closest `lang` attribute, then the document's.
  * @attr mode - `auto` (default): frame the flow, and offer a window when the frame shows no sign of life; `iframe`: frame only; `popup`: a window from the start.
- * @attr frame-timeout - Milliseconds after the frame loads for the flow to post anything before `auto` offers a window (`iframe`: an error). Default 4000.
  * @attr state - Reflected, read-only: loading, active, launch, blocked, window, detached, completed, failed, cancelling, cancelled, expired, error.
  *
- * @event bps-ready - The hosted flow is showing, in the frame or in its window. `BpsReadyEvent`.
+ * @event bps-ready - The hosted flow is showing in the frame (in popup mode, watch `bps-state-change` for `window`). `BpsReadyEvent`.
  * @event bps-step - Each step the hosted flow posts: `step`, `meaning`, `data`. `BpsStepEvent`.
  * @event bps-close-request - The close button was pressed; cancelable (veto with `preventDefault()`). `BpsCloseRequestEvent`.
  * @event bps-cancel - The cancel's outcome: `reason`, `outcome`, `result`. `BpsCancelEvent`.
@@ -63,9 +64,8 @@ const PAGE_EVENTS = ['message', 'pagehide', 'pageshow', 'visibilitychange', 'res
  * @csspart message - The box shown instead of the frame once the session is over.
  * @csspart heading - The message's heading (focused when the shopper was in the element).
  * @csspart restart-button - The "start again" button.
- * @csspart open-button - The launcher: opens the flow in a window.
+ * @csspart open-button - The launcher: opens the flow in a window, and brings that window to the front once it is open.
  * @csspart open-link - Offered instead when the browser blocked the window: opens the flow in a new tab.
- * @csspart focus-button - Brings the flow's window to the front.
  *
  * @cssprop [--bps-frame-height=600px] - Height of the frame.
  * @cssprop [--bps-message-min-height=auto] - Minimum height of the message box (e.g. the frame's height, so the page does not jump).
@@ -85,7 +85,6 @@ export class BankPaySession extends LitElement {
     cancelOn: { attribute: 'cancel-on' },
     hiddenDelay: { attribute: 'hidden-delay', type: Number },
     mode: {},
-    frameTimeout: { attribute: 'frame-timeout', type: Number },
     // Declared so a change re-renders the text; reflected so `el.lang = 'fr'` still sets the
     // attribute that the native `lang` (and the closest-[lang] lookup) read.
     lang: { reflect: true },
@@ -107,9 +106,12 @@ export class BankPaySession extends LitElement {
   declare cancelOn: string;
   /** Milliseconds a tab must stay hidden before the opt-in `hidden` cancel. */
   declare hiddenDelay: number;
-  /** Where the flow runs: `auto` (default: framed, a window when the frame shows no sign of life), `iframe`, or `popup`. */
-  declare mode: 'auto' | 'iframe' | 'popup';
-  /** Milliseconds after the frame loads for the flow to post anything before `auto` offers a window (`iframe`: an error). Default 4000. */
+  /** Where the flow runs: `auto` (the default, also when unset: framed, a window when the frame shows no sign of life), `iframe`, or `popup`. */
+  declare mode: 'auto' | 'iframe' | 'popup' | undefined;
+  /**
+   * Milliseconds after the frame loads for the flow to post anything before `auto` offers a
+   * window (`iframe`: an error). Default 4000. A property only: there is no attribute.
+   */
   declare frameTimeout: number;
 
   #state: ElementState = 'loading';
@@ -125,13 +127,18 @@ export class BankPaySession extends LitElement {
   #expiryTimer: ReturnType<typeof setTimeout> | undefined;
   #hiddenTimer: ReturnType<typeof setTimeout> | undefined;
   /** The flow's window, once the launcher opened one. */
-  #win: Window | null = null;
-  #openedAt = 0;
+  #win: Window | null | undefined;
+  #openedAt: number | undefined;
   /** The flow posted something from its frame or window: it runs, and its link works. */
-  #heard = false;
-  #lifeTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Reads the window's `closed`, or the relay's status, while the flow runs in a window. */
-  #poll: ReturnType<typeof setInterval> | undefined;
+  #heard: boolean | undefined;
+  /**
+   * One timer per state of a session: the frame's time to show a sign of life while `active`,
+   * the read of the window's `closed` in `window`, the relay's status in `detached`. Ended on
+   * every change of state (clearTimeout and clearInterval clear either kind).
+   */
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Heartbeats and the deferred cancel that keep the relay's lease on this session (lease.ts). */
+  #lease = new Lease((status) => this.#apply({ type: 'status', status }));
 
   constructor() {
     super();
@@ -142,7 +149,6 @@ export class BankPaySession extends LitElement {
     this.statusUrl = '';
     this.cancelOn = DEFAULT_CANCEL_ON;
     this.hiddenDelay = 300_000;
-    this.mode = 'auto';
     this.frameTimeout = FRAME_TIMEOUT_MS;
   }
 
@@ -165,6 +171,7 @@ export class BankPaySession extends LitElement {
     super.connectedCallback();
     this.#listen('addEventListener');
     if (this.hasUpdated) this.#refresh();
+    this.#syncLease();
   }
 
   override disconnectedCallback(): void {
@@ -172,12 +179,13 @@ export class BankPaySession extends LitElement {
     this.#listen('removeEventListener');
     clearTimeout(this.#expiryTimer);
     clearTimeout(this.#hiddenTimer);
+    this.#lease.stop();
     // A DOM move re-inserts the element within the same task: only a lasting removal is abandonment.
     setTimeout(() => this.isConnected || this.#abandon('spa-navigation'));
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('src') || changed.has('sessionId') || changed.has('mode')) this.#start();
+    if (changed.has('src') || changed.has('sessionId')) this.#start();
     else if (changed.has('expiresAt') || changed.has('statusUrl')) this.#refresh();
     if (changed.has('cancelOn')) this.#syncBeforeUnload();
   }
@@ -197,13 +205,14 @@ export class BankPaySession extends LitElement {
       case 'detached':
         return html`${close}${this.#message(
           state === 'launch' || state === 'blocked' ? text.why : text.away,
-          '',
-          {
-            launch: html`<button part="open-button" @click=${this.#onOpen}>${text.open}</button>`,
-            // Resolved against the page as the frame's src is; a new tab, not this one, so the checkout stays.
-            blocked: html`<a part="open-link" href=${this.src} target="_blank" @click=${this.#onLink}>${text.open}</a>`,
-            window: html`<button part="focus-button" @click=${() => this.#win?.focus()}>${text.focus}</button>`,
-          }[state as string],
+          state === 'blocked'
+            ? // Resolved against the page as the frame's src is; a new tab, not this one, so the checkout stays. That
+              // tab has no opener: the element cannot see it, and asks the relay when the shopper comes back.
+              html`<a part="open-link" href=${this.src} target="_blank">${text.open}</a>`
+            : state === 'detached'
+            ? nothing
+            : // The same button, once the window is open, brings it to the front.
+              html`<button part="open-button" @click=${this.#onOpen}>${text.open}</button>`,
         )}`;
       case 'loading':
       case 'active':
@@ -218,17 +227,16 @@ export class BankPaySession extends LitElement {
       case 'completed':
         return this.#message(text.completed);
       case 'failed':
-        return this.#message(text.failed, '', restart);
+        return this.#message(text.failed, restart);
       case 'error':
-        // A frame that never came alive says why; a refused src has no frame to speak of.
-        return this.#message(text.error, this.#frameUrl ? text.why : '');
+        return this.#message(text.error);
       default: // cancelling, cancelled, expired: the timed-out state, at once, whatever the relay answers
-        return this.#message(text.ended, text.noPayment, restart);
+        return this.#message(text.ended, restart, text.noPayment);
     }
   }
 
   /** What replaces the frame (once the session is over, or while it runs in a window): an alert, so it is announced at once. */
-  #message(title: string, body = '', action: unknown = nothing): TemplateResult {
+  #message(title: string, action: unknown = nothing, body = ''): TemplateResult {
     return html`<div part="message" role="alert"><h2 part="heading" tabindex="-1">${title}</h2>${body
       ? html`<p>${body}</p>`
       : nothing}${action}</div>`;
@@ -237,12 +245,12 @@ export class BankPaySession extends LitElement {
   /** Begins a new session from the current attributes. */
   #start(): void {
     this.#generation++;
+    this.#lease.stop();
     this.#adopted = undefined;
     this.#cancelling = undefined;
     this.#win?.close();
-    this.#win = null;
+    this.#win = undefined;
     this.#heard = false;
-    clearTimeout(this.#lifeTimer);
     this.#frameUrl = this.src ? frameSource(this.src, document.baseURI) : undefined;
     const popup = this.mode === 'popup';
     const child = this.querySelector('iframe');
@@ -262,12 +270,16 @@ export class BankPaySession extends LitElement {
     const sessionId = this.sessionId;
     this.#state = next.state;
     this.setAttribute('state', next.state);
+    // The deferred cancel is withdrawn first: the element's own cancel replaces it.
+    this.#syncLease();
     // Sent before any event handler runs, so a handler calling cancel() gets this same request.
     if (next.cancel) this.#cancelling = this.#send(next.cancel);
     if (previous !== next.state) {
-      clearInterval(this.#poll);
-      if (next.state === 'window') this.#poll = setInterval(this.#watchWindow, WINDOW_POLL_MS);
-      if (next.state === 'detached') this.#poll = setInterval(() => this.statusUrl && this.#checkStatus(), STATUS_POLL_MS);
+      clearInterval(this.#timer);
+      if (next.state === 'window') this.#timer = setInterval(this.#watchWindow, WINDOW_POLL_MS);
+      // The status, as on resume (and the opt-in hidden cancel held: the shopper is in their bank's window). The
+      // link's tab hides this one, and coming back refreshes all the same (visibilitychange); a COOP window does not.
+      if (next.state === 'detached') this.#timer = setInterval(() => this.#refresh(), STATUS_POLL_MS);
       // Ended (completed, cancelled from either page, expired): the window has nothing left to show. Under COOP, or
       // from a pagehide the browser does not allow it, the close does nothing.
       if (!isLive(next.state)) this.#win?.close();
@@ -278,7 +290,7 @@ export class BankPaySession extends LitElement {
     // element, on the heading of what replaces it.
     if (this.shadowRoot?.activeElement) void this.updateComplete.then(() => this.renderRoot.querySelector('h2')?.focus());
     if (previous !== next.state) this.dispatchEvent(new BpsStateChangeEvent(sessionId, next.state, previous));
-    if ((previous === 'loading' && next.state === 'active') || next.state === 'window') this.dispatchEvent(new BpsReadyEvent(sessionId));
+    if (previous === 'loading' && next.state === 'active') this.dispatchEvent(new BpsReadyEvent(sessionId));
     if (next.exit) this.dispatchEvent(new BpsExitEvent(sessionId, next.exit));
   }
 
@@ -300,6 +312,11 @@ export class BankPaySession extends LitElement {
   #listen(method: 'addEventListener' | 'removeEventListener'): void {
     for (const type of PAGE_EVENTS) window[method](type, this.#onPageEvent, true);
     this.#syncBeforeUnload();
+  }
+
+  #syncLease(): void {
+    const { cancelUrl: url, sessionId, cancelToken: token } = this;
+    this.#lease.sync(this.isConnected && isLive(this.#state) ? { url, sessionId, token } : undefined, cancelOnAllows(this.cancelOn, 'page-unload'));
   }
 
   /** `beforeunload` is attached only while a session is live, where it can matter. */
@@ -344,9 +361,10 @@ export class BankPaySession extends LitElement {
         return queueMicrotask(() => this.#abandon((event as PageTransitionEvent).persisted ? 'bfcache' : 'page-unload'));
       case 'beforeunload':
         // Judged in a task of its own, once every beforeunload handler has run, those added
-        // after this one too (README, "The two-phase cancel").
+        // after this one too (docs/relay.md, "Leases": the intent).
         return void setTimeout(this.#intend, 0, event);
       case 'visibilitychange':
+        this.#syncLease();
         return document.visibilityState === 'hidden' ? this.#onHidden() : this.#refresh();
       default: // pageshow, resume
         return this.#refresh();
@@ -364,10 +382,9 @@ export class BankPaySession extends LitElement {
   #intend = (event: BeforeUnloadEvent): void => {
     // A prompt is asked for by preventDefault() or a non-empty returnValue. (An Event made by
     // script has the legacy returnValue `true`: taken as a prompt, the side that never cancels.)
-    if (event.defaultPrevented || event.returnValue) return;
-    const { cancelUrl: url, sessionId, cancelToken: token } = this;
-    const send = (phase: CancelPhase) => isLive(this.#state) && deliverCancel({ url, sessionId, token }, 'page-unload', { phase });
-    if (send('intent')) setTimeout(send, INTENT_REVOKE_AFTER_MS, 'revoke');
+    if (event.defaultPrevented || event.returnValue || !isLive(this.#state)) return;
+    this.#lease.send('intent');
+    setTimeout(() => isLive(this.#state) && this.#lease.send('revoke'), INTENT_REVOKE_AFTER_MS);
   };
 
   /** Opt-in only: a hidden tab may be the shopper approving the payment in their bank's app. */
@@ -393,27 +410,38 @@ export class BankPaySession extends LitElement {
 
   #onFrameLoad = (): void => {
     this.#apply({ type: 'ready' });
-    // Counted from load: a refused frame loads (an error page) and then posts nothing.
-    clearTimeout(this.#lifeTimer);
-    this.#lifeTimer = setTimeout(() => this.#heard || this.#apply({ type: 'silent', fallback: this.mode !== 'iframe' }), this.frameTimeout);
+    // Counted from load: a refused frame loads (an error page) and then posts nothing. A frame
+    // that loads again before posting leaves its earlier timer running: it only reads #heard.
+    this.#timer = setTimeout(() => this.#heard || this.#move(this.mode === 'iframe' ? 'error' : 'launch'), this.frameTimeout);
   };
 
-  /** The launcher's click: `window.open` at once, inside the click, or a blocker refuses it (null, or a throw in Firefox's sandboxed frames). */
+  /**
+   * The launcher's click: `window.open` at once, inside the click, or a blocker refuses it
+   * (null, or a throw in Firefox's sandboxed frames). With the window open: to the front.
+   */
   #onOpen = (): void => {
+    if (this.#state === 'window') return this.#win!.focus();
     try {
-      this.#win = open(this.#frameUrl!.href, '_blank', WINDOW_FEATURES);
+      this.#win = open(this.src, '', WINDOW_FEATURES);
     } catch {}
     this.#openedAt = Date.now();
-    this.#apply({ type: 'open', blocked: !this.#win });
+    this.#move(this.#win ? 'window' : 'blocked');
   };
 
-  #onLink = (): void => this.#apply({ type: 'link' });
 
   #watchWindow = (): void => {
-    if (this.#win?.closed) {
-      this.#apply({ type: 'gone', cut: linkCut(this.#heard, this.#openedAt, Date.now()), cancels: cancelOnAllows(this.cancelOn, 'close-button') });
-    }
+    if (!this.#win?.closed) return;
+    // Too soon, with nothing heard, to be a close: COOP cut the link (popup.ts, COOP_WINDOW_MS).
+    if (!this.#heard && Date.now() - this.#openedAt! < COOP_WINDOW_MS) return this.#move('detached');
+    // The shopper closed it: a close, cancelled as the close button's is when cancel-on lets it
+    // (no close request: nothing is left to keep open); otherwise the launcher again.
+    this.#abandon('close-button');
+    this.#move('launch');
   };
+
+  #move(to: MoveTarget): void {
+    this.#apply({ type: 'move', to });
+  }
 
   #onCloseClick = (): void => {
     if (this.dispatchEvent(new BpsCloseRequestEvent(this.sessionId))) void this.cancel('close-button');

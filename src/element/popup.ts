@@ -31,7 +31,3 @@ export const STATUS_POLL_MS = 5000;
 /** A popup window rather than a tab, so the checkout stays in view; never `noopener`: its messages are checked by source. */
 export const WINDOW_FEATURES = 'popup';
 
-/** True when a window that reads closed most likely did not close: COOP cut the link to it. */
-export function linkCut(heard: boolean, openedAt: number, now: number): boolean {
-  return !heard && now - openedAt < COOP_WINDOW_MS;
-}

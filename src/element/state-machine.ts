@@ -13,7 +13,7 @@ export type ElementState =
   | 'launch' // the flow runs in a window of its own: the launcher waits for the shopper's click
   | 'blocked' // the browser refused the window: a plain link to the flow is offered instead
   | 'window' // the flow is open in a window the element watches
-  | 'detached' // the flow is open where the element cannot watch it (COOP, or the link's tab): the relay's status decides
+  | 'detached' // the flow's window cut its link (COOP): the relay's status decides
   | 'completed' // payment authorized
   | 'failed' // the flow or the provider ended it without payment
   | 'cancelling' // the shopper left; the cancel is on its way
@@ -47,20 +47,8 @@ export type MachineInput =
   | { readonly type: 'start'; readonly valid: boolean; readonly popup?: boolean }
   /** The frame loaded. */
   | { readonly type: 'ready' }
-  /**
-   * The frame loaded but the flow gave no sign of life in time (a refused frame posts
-   * nothing): `fallback` offers the window instead (`auto`), else the session errors (`iframe`).
-   */
-  | { readonly type: 'silent'; readonly fallback: boolean }
-  /** The shopper pressed the launcher; `blocked` when the browser refused the window. */
-  | { readonly type: 'open'; readonly blocked: boolean }
-  /** The shopper followed the fallback link: a tab the element holds no handle to. */
-  | { readonly type: 'link' }
-  /**
-   * The window reads closed. `cut` when that came too soon, with nothing heard from the flow,
-   * to be a close (COOP cut the link); `cancels` when `cancel-on` lets a close cancel.
-   */
-  | { readonly type: 'gone'; readonly cut: boolean; readonly cancels: boolean }
+  /** Where the flow runs moves between the frame and its window: see {@link MOVES_FROM}. */
+  | { readonly type: 'move'; readonly to: MoveTarget }
   /**
    * The hosted flow posted a step. A `closed` step only proves the flow is alive here: its
    * cancel is an abandonment the element gates by `cancel-on` and feeds as `abandon`.
@@ -74,6 +62,22 @@ export type MachineInput =
   | { readonly type: 'expire' }
   /** The status URL answered. */
   | { readonly type: 'status'; readonly status: SessionStatus };
+
+/**
+ * Each move between the frame and the flow's window, by where it goes, and the states it may
+ * come from (space-separated):
+ * - `launch`: from `active`, the frame loaded and gave no sign of life in time (`auto`: a
+ *   refused frame posts nothing); from `window`, the shopper closed it and `cancel-on` keeps
+ *   that close from cancelling, so they may open it again. (A close that cancels is an
+ *   abandonment: `close-button`.)
+ * - `error`: from `active`, the same silence in `iframe` mode, with no window to offer.
+ * - `window` or `blocked`: from `launch`, the shopper pressed the launcher and the window
+ *   opened, or the browser refused it (the link is offered).
+ * - `detached`: from `window`, it read closed too soon, with nothing heard, to be a close: COOP
+ *   cut the link (popup.ts, `COOP_WINDOW_MS`).
+ */
+export const MOVES_FROM = { launch: 'active window', error: 'active', window: 'launch', blocked: 'launch', detached: 'window' } as const;
+export type MoveTarget = keyof typeof MOVES_FROM;
 
 export interface Transition {
   readonly state: ElementState;
@@ -103,11 +107,13 @@ const STATUS_ENDINGS: Readonly<Partial<Record<SessionStatus, Transition>>> = {
   Expired: EXPIRED,
 };
 
-const ENDED: readonly ElementState[] = ['completed', 'failed', 'cancelling', 'cancelled', 'expired', 'error'];
-
-/** A live session is the only kind that can be abandoned, expire, or be cancelled. */
+/**
+ * A live session is the only kind that can be abandoned, expire, or be cancelled. The ended
+ * states (completed, failed, cancelling, cancelled, expired, error) are the ones that start
+ * with c, f or e (the size budget prefers a test of one letter; the unit tests list both sides).
+ */
 export function isLive(state: ElementState): boolean {
-  return !ENDED.includes(state);
+  return !/^[cfe]/.test(state);
 }
 
 
@@ -133,18 +139,8 @@ export function transition(state: ElementState, input: MachineInput): Transition
       return showing(state); // any other step proves the flow is up
     case 'ready':
       return showing(state);
-    case 'silent':
-      // Only a frame that loaded, so showed, can fall silent.
-      if (state !== 'active') return undefined;
-      return input.fallback ? { state: 'launch' } : ERROR;
-    case 'open':
-      return state === 'launch' ? { state: input.blocked ? 'blocked' : 'window' } : undefined;
-    case 'link':
-      return state === 'blocked' ? { state: 'detached' } : undefined;
-    case 'gone':
-      if (state !== 'window') return undefined;
-      if (input.cut) return { state: 'detached' };
-      // The shopper closed it: a close like the close button's. With cancel-on leaving the close out, they may open it again.
-      return input.cancels ? transition(state, { type: 'abandon', reason: 'close-button' }) : { state: 'launch' };
+    case 'move':
+      if (!MOVES_FROM[input.to].includes(state)) return undefined;
+      return input.to === 'error' ? ERROR : { state: input.to };
   }
 }

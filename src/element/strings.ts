@@ -16,16 +16,12 @@ export interface ElementStrings {
   readonly noPayment: string;
   /** The "start again" button. */
   readonly restart: string;
-  /** The launcher, and the link offered when a blocker refused the window. */
+  /** The launcher (which brings the window to the front once it is open), and the link offered when a blocker refused the window. */
   readonly open: string;
-  /**
-   * Why the flow is not framed: the launcher's heading once `auto` gave up on the frame, the
-   * heading above the link once the browser refused the window, the error's text in `iframe` mode.
-   */
+  /** Why the flow is not framed: the launcher's heading, and the one above the link once the browser refused the window. */
   readonly why: string;
-  /** While the flow is open in a window (watched or not); and the button that brings that window to the front. */
+  /** While the flow is open in a window (watched or not). */
   readonly away: string;
-  readonly focus: string;
 }
 
 export const STRINGS: Readonly<Record<Lang, ElementStrings>> = {
@@ -39,9 +35,8 @@ export const STRINGS: Readonly<Record<Lang, ElementStrings>> = {
     failed: 'The payment did not go through',
     error: 'Payment page unavailable',
     open: 'Continue to your bank',
-    why: 'Your bank’s page can’t open here.',
-    away: 'Finish in your bank’s window.',
-    focus: 'Show window',
+    why: 'Your bank can’t open here.',
+    away: 'Continue in your bank’s window.',
   },
   fr: {
     frame: 'Paiement bancaire',
@@ -53,9 +48,8 @@ export const STRINGS: Readonly<Record<Lang, ElementStrings>> = {
     failed: 'Le paiement n’a pas abouti',
     error: 'Page de paiement indisponible',
     open: 'Continuer vers votre banque',
-    why: 'La page de votre banque ne peut s’ouvrir ici.',
-    away: 'Terminez dans la fenêtre de votre banque.',
-    focus: 'Afficher la fenêtre',
+    why: 'Votre banque ne peut s’ouvrir ici.',
+    away: 'Continuez dans la fenêtre de votre banque.',
   },
 };
 

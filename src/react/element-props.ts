@@ -15,7 +15,6 @@ export const ELEMENT_PROPERTIES = [
   'cancelOn',
   'hiddenDelay',
   'mode',
-  'frameTimeout',
   'lang',
 ] as const satisfies ReadonlyArray<keyof BankPaySessionElement>;
 

@@ -22,7 +22,6 @@ export const BARE_TAG_ATTRIBUTES = [
   'cancel-on',
   'hidden-delay',
   'mode',
-  'frame-timeout',
   'lang',
 ] as const;
 

@@ -58,7 +58,7 @@ describe('mode="popup": the launcher', () => {
     expect(el.state).to.equal('launch');
     expect(frameOf(el) === null, 'no frame').to.equal(true);
     expect(part(el, 'open-button')!.textContent).to.equal('Continue to your bank');
-    expect(texts(el)).to.deep.equal(['Cancel payment', 'Your bank’s page can’t open here.', 'Continue to your bank']);
+    expect(texts(el)).to.deep.equal(['Cancel payment', 'Your bank can’t open here.', 'Continue to your bank']);
     await expect(el).to.be.accessible();
     await settle();
     expect(await recorded(el.sessionId)).to.have.length(0);
@@ -66,25 +66,27 @@ describe('mode="popup": the launcher', () => {
 
   it('speaks Canadian French', async () => {
     const el = await mount({ mode: 'popup', lang: 'fr' });
-    expect(texts(el)).to.deep.equal(['Annuler le paiement', 'La page de votre banque ne peut s’ouvrir ici.', 'Continuer vers votre banque']);
+    expect(texts(el)).to.deep.equal(['Annuler le paiement', 'Votre banque ne peut s’ouvrir ici.', 'Continuer vers votre banque']);
     await openWindow(el);
     await el.updateComplete;
-    expect(texts(el)).to.deep.equal(['Annuler le paiement', 'Terminez dans la fenêtre de votre banque.', 'Afficher la fenêtre']);
+    expect(texts(el)).to.deep.equal(['Annuler le paiement', 'Continuez dans la fenêtre de votre banque.', 'Continuer vers votre banque']);
   });
 
-  it('opens the flow in a window from the click, says so, and offers to bring it to the front', async () => {
+  it('opens the flow in a window from the click, says so, and the same button then brings it to the front', async () => {
     const el = await mount({ mode: 'popup' });
-    const ready = nextEvent(el, 'bps-ready');
+    const changed = nextEvent(el, 'bps-state-change');
     const win = await openWindow(el);
-    await ready;
+    expect((await changed).state).to.equal('window');
     expect(windows.opened).to.have.length(1);
     expect(win.closed).to.equal(false);
     await el.updateComplete;
     expect(el.state).to.equal('window');
     expect(el.getAttribute('state')).to.equal('window');
-    expect(texts(el)).to.deep.equal(['Cancel payment', 'Finish in your bank’s window.', 'Show window']);
+    expect(texts(el)).to.deep.equal(['Cancel payment', 'Continue in your bank’s window.', 'Continue to your bank']);
     expect(el.shadowRoot!.activeElement?.tagName, 'the shopper stays in the element: on the new heading').to.equal('H2');
-    part(el, 'focus-button')!.click();
+    part(el, 'open-button')!.click();
+    expect(windows.opened, 'no second window: the open one comes to the front').to.have.length(1);
+    expect(win.closed).to.equal(false);
     await expect(el).to.be.accessible();
     await settle();
     expect(await recorded(el.sessionId)).to.have.length(0);
@@ -213,7 +215,7 @@ describe('mode="popup": how a window session ends', () => {
     windows.opened.at(-1)!.close();
     await waitUntil(() => el.state === 'detached', 'the detached state');
     await el.updateComplete;
-    expect(texts(el)).to.deep.equal(['Cancel payment', 'Finish in your bank’s window.']);
+    expect(texts(el)).to.deep.equal(['Cancel payment', 'Continue in your bank’s window.']);
     await expect(el).to.be.accessible();
     await settle();
     expect(await recorded(sessionId)).to.have.length(0);
@@ -243,7 +245,7 @@ describe('mode="auto" and mode="iframe": a frame that never comes alive', () => 
     await waitUntil(() => el.state === 'launch', 'the launcher', { timeout: 4000 });
     await el.updateComplete;
     expect(frameOf(el) === null, 'the dead frame is gone').to.equal(true);
-    expect(texts(el)).to.deep.equal(['Cancel payment', 'Your bank’s page can’t open here.', 'Continue to your bank']);
+    expect(texts(el)).to.deep.equal(['Cancel payment', 'Your bank can’t open here.', 'Continue to your bank']);
     await expect(el).to.be.accessible();
     expect(exits).to.have.length(0);
     await settle();
@@ -281,7 +283,7 @@ describe('mode="auto" and mode="iframe": a frame that never comes alive', () => 
     await el.updateComplete;
     expect(el.state).to.equal('error');
     expect(frameOf(el) === null, 'no live-looking broken frame').to.equal(true);
-    expect(texts(el)).to.deep.equal(['Payment page unavailable', 'Your bank’s page can’t open here.']);
+    expect(texts(el)).to.deep.equal(['Payment page unavailable']);
     await expect(el).to.be.accessible();
     await settle();
     expect(await recorded(el.sessionId)).to.have.length(0);
@@ -304,13 +306,14 @@ describe('a browser that refuses the window', () => {
     const inner = frame.contentWindow!;
     await inner.customElements.whenDefined('bank-pay-session');
     const el = inner.document.createElement('bank-pay-session') as BankPaySession;
-    Object.assign(el, { mode: 'popup', src: hostedFlowUrl(), sessionId: newSessionId(), cancelUrl: '/__recorder/cancel', cancelToken: CANCEL_TOKEN });
+    const sessionId = newSessionId();
+    Object.assign(el, { mode: 'popup', src: hostedFlowUrl(), sessionId, cancelUrl: '/__recorder/cancel', cancelToken: CANCEL_TOKEN, statusUrl: `/__recorder/status/${sessionId}` });
     inner.document.body.append(el);
     await el.updateComplete;
     return { el, frame };
   }
 
-  it('offers a plain link to the same URL, for a new tab, and following it leaves the relay to decide', async () => {
+  it('offers a plain link to the same URL, for a new tab; the relay tells the outcome when the shopper comes back', async () => {
     const { el, frame } = await mountRefused();
     try {
       part(el, 'open-button')!.click();
@@ -319,14 +322,19 @@ describe('a browser that refuses the window', () => {
       const link = part(el, 'open-link') as HTMLAnchorElement;
       expect(link.href).to.equal(hostedFlowUrl());
       expect(link.target).to.equal('_blank');
-      expect(texts(el)).to.deep.equal(['Cancel payment', 'Your bank’s page can’t open here.', 'Continue to your bank']);
+      expect(texts(el)).to.deep.equal(['Cancel payment', 'Your bank can’t open here.', 'Continue to your bank']);
       // axe runs in the frame's own window: it checks the document it was loaded into.
       const { violations } = await (frame.contentWindow as unknown as AxeWindow).axe.run(el);
       expect(violations.map((violation) => violation.id)).to.deep.equal([]);
       link.click();
-      await el.updateComplete;
-      expect(el.state).to.equal('detached');
       await settle();
+      expect(el.state, 'nothing to watch: the tab the link opens has no opener').to.equal('blocked');
+      expect(await recorded(el.sessionId)).to.have.length(0);
+      // Paid in that tab; the checkout's tab shows again (the link's tab had hidden it).
+      await setProviderStatus(el.sessionId, 'Completed', 'EFT0301');
+      const exit = nextEvent(el, 'bps-exit');
+      frame.contentDocument!.dispatchEvent(new Event('visibilitychange'));
+      expect((await exit).reason).to.equal('completed');
       expect(await recorded(el.sessionId)).to.have.length(0);
     } finally {
       el.cancelOn = '';

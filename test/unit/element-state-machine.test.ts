@@ -7,13 +7,17 @@ import type { StepMeaning } from '../../src/protocol/steps.js';
 import {
   ELEMENT_STATES,
   isLive,
+  MOVES_FROM,
   transition,
   type ElementState,
   type MachineInput,
+  type MoveTarget,
 } from '../../src/element/state-machine.js';
 
 const STATUSES: readonly SessionStatus[] = ['Initiated', 'Completed', 'Failed', 'Cancelled', 'Expired'];
 const MEANINGS: readonly StepMeaning[] = ['progress', 'completed', 'closed', 'ended'];
+const MOVE_TARGETS = Object.keys(MOVES_FROM) as MoveTarget[];
+const move = (to: MoveTarget) => ({ type: 'move', to }) as const;
 
 /** Runs inputs from a fresh session and returns every state, exit and cancel on the way. */
 function run(inputs: readonly MachineInput[], popup = false) {
@@ -55,6 +59,7 @@ describe('element state machine', () => {
       'flow-close': 'closed',
       api: 'closed',
       'tab-hidden': 'closed',
+      'page-gone': 'closed', // sent by the browser (fetchLater), never fed to the machine
       'spa-navigation': 'navigated',
       'page-unload': 'unloaded',
       bfcache: 'unloaded',
@@ -109,10 +114,7 @@ describe('element state machine', () => {
 
   const anyInput: fc.Arbitrary<MachineInput> = fc.oneof(
     fc.constant({ type: 'ready' } as const),
-    fc.boolean().map((fallback) => ({ type: 'silent', fallback }) as const),
-    fc.boolean().map((blocked) => ({ type: 'open', blocked }) as const),
-    fc.constant({ type: 'link' } as const),
-    fc.record({ cut: fc.boolean(), cancels: fc.boolean() }).map(({ cut, cancels }) => ({ type: 'gone', cut, cancels }) as const),
+    fc.constantFrom(...MOVE_TARGETS).map((to) => ({ type: 'move', to }) as const),
     fc.constant({ type: 'settled' } as const),
     fc.constant({ type: 'expire' } as const),
     fc.constantFrom(...MEANINGS).map((meaning) => ({ type: 'step', meaning }) as const),
@@ -133,8 +135,8 @@ describe('element state machine', () => {
     const notAbandon = anyInput.filter((input) => input.type !== 'abandon');
     fc.assert(
       fc.property(fc.array(notAbandon, { maxLength: 30 }), (after) => {
-        const head = run([{ type: 'open', blocked: false }, { type: 'gone', cut: true, cancels: true }], true);
-        return head.state === 'detached' && run([{ type: 'open', blocked: false }, { type: 'gone', cut: true, cancels: true }, ...after], true).cancels.length === 0;
+        const cut: MachineInput[] = [move('window'), move('detached')];
+        return run(cut, true).state === 'detached' && run([...cut, ...after], true).cancels.length === 0;
       }),
     );
   });
@@ -154,41 +156,49 @@ describe('element state machine', () => {
 });
 
 describe('element state machine: the flow in a window', () => {
-  test('a frame that loaded and stayed silent: auto offers the window, iframe errors once', () => {
-    assert.deepEqual(transition('active', { type: 'silent', fallback: true }), { state: 'launch' });
-    assert.deepEqual(transition('active', { type: 'silent', fallback: false }), { state: 'error', exit: 'error' });
-    // Only a frame that loaded can fall silent; any other state ignores the bound.
-    for (const state of ELEMENT_STATES.filter((s) => s !== 'active')) {
-      assert.equal(transition(state, { type: 'silent', fallback: true }), undefined, state);
-      assert.equal(transition(state, { type: 'silent', fallback: false }), undefined, state);
+  /** Every move, and the states it is allowed from; from anywhere else it changes nothing. */
+  const ALLOWED: Record<MoveTarget, readonly ElementState[]> = {
+    launch: ['active', 'window'],
+    error: ['active'],
+    window: ['launch'],
+    blocked: ['launch'],
+    detached: ['window'],
+  };
+
+  test('each move goes only from the states it names, and only the silent iframe ends the session (an error, no cancel)', () => {
+    for (const to of MOVE_TARGETS) {
+      for (const state of ELEMENT_STATES) {
+        const next = transition(state, move(to));
+        if (!ALLOWED[to].includes(state)) assert.equal(next, undefined, `${state} → ${to}`);
+        else assert.deepEqual(next, to === 'error' ? { state: 'error', exit: 'error' } : { state: to }, `${state} → ${to}`);
+      }
     }
   });
 
-  test('the launcher opens the window, or offers the link when the browser refused it; following the link detaches', () => {
-    assert.deepEqual(transition('launch', { type: 'open', blocked: false }), { state: 'window' });
-    assert.deepEqual(transition('launch', { type: 'open', blocked: true }), { state: 'blocked' });
-    assert.deepEqual(transition('blocked', { type: 'link' }), { state: 'detached' });
-    for (const state of ELEMENT_STATES.filter((s) => s !== 'launch')) assert.equal(transition(state, { type: 'open', blocked: false }), undefined, state);
-    for (const state of ELEMENT_STATES.filter((s) => s !== 'blocked')) assert.equal(transition(state, { type: 'link' }), undefined, state);
+  test('a silent frame: auto offers the window, iframe errors once; a frame still loading is never silent', () => {
+    assert.equal(run([{ type: 'ready' }, move('launch')]).state, 'launch');
+    assert.deepEqual(run([{ type: 'ready' }, move('error'), move('error')]), { state: 'error', exits: ['error'], cancels: [] });
+    assert.equal(transition('loading', move('launch')), undefined);
   });
 
-  test('the shopper closing the window cancels once as a close, shows the timed-out state, and a second close changes nothing', () => {
-    const closed = transition('window', { type: 'gone', cut: false, cancels: true });
-    assert.deepEqual(closed, { state: 'cancelling', exit: 'closed', cancel: 'close-button' });
-    assert.equal(transition('cancelling', { type: 'gone', cut: false, cancels: true }), undefined);
-    assert.deepEqual(run([{ type: 'open', blocked: false }, { type: 'gone', cut: false, cancels: true }, { type: 'settled' }, { type: 'gone', cut: false, cancels: true }], true), {
+  test('the launcher opens the window, or offers the link when the browser refused it', () => {
+    assert.equal(run([move('window')], true).state, 'window');
+    assert.equal(run([move('blocked')], true).state, 'blocked');
+    assert.equal(run([move('blocked'), move('window')], true).state, 'blocked', 'no window to watch once refused');
+  });
+
+  test('the shopper closing the window is an abandonment (a close): one cancel, one exit; a second close changes nothing', () => {
+    const close = { type: 'abandon', reason: 'close-button' } as const;
+    assert.deepEqual(run([move('window'), close, { type: 'settled' }, close, move('launch')], true), {
       state: 'cancelled',
       exits: ['closed'],
       cancels: ['close-button'],
     });
   });
 
-  test('a close that cancel-on keeps from cancelling brings the launcher back; a cut link (COOP) detaches without a cancel', () => {
-    assert.deepEqual(transition('window', { type: 'gone', cut: false, cancels: false }), { state: 'launch' });
-    assert.deepEqual(transition('window', { type: 'gone', cut: true, cancels: true }), { state: 'detached' });
-    for (const state of ELEMENT_STATES.filter((s) => s !== 'window')) {
-      assert.equal(transition(state, { type: 'gone', cut: false, cancels: true }), undefined, state);
-    }
+  test('a close that cancel-on keeps from cancelling brings the launcher back; a cut link (COOP) detaches, and stays detached', () => {
+    assert.equal(run([move('window'), move('launch')], true).state, 'launch');
+    assert.equal(run([move('window'), move('detached'), move('launch'), move('window')], true).state, 'detached');
   });
 
   test('in a window, the flow completes or fails by its messages or by the relay’s status, with no cancel', () => {
