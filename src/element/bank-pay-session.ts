@@ -428,7 +428,6 @@ export class BankPaySession extends LitElement {
     this.#move(this.#win ? 'window' : 'blocked');
   };
 
-
   #watchWindow = (): void => {
     if (!this.#win?.closed) return;
     // Too soon, with nothing heard, to be a close: COOP cut the link (popup.ts, COOP_WINDOW_MS).
