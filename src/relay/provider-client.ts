@@ -158,8 +158,18 @@ export class ProviderClient {
         headers,
         ...(options.body === undefined ? {} : { body: options.body }),
         signal,
-        redirect: 'error',
+        // Never followed (it would carry the credentials elsewhere). 'manual', not 'error':
+        // Cloudflare's workerd accepts only 'follow' and 'manual'.
+        redirect: 'manual',
       });
+      // Browsers show a manual redirect as an opaque status 0, server runtimes as the 3xx.
+      if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+        await response.body?.cancel();
+        throw new ProviderError(`${what}: the provider answered with a redirect (HTTP ${response.status}), never followed: check the provider URL`, {
+          httpStatus: response.status,
+          transient: false,
+        });
+      }
       const text = await response.text();
       let body: unknown;
       try {
@@ -169,6 +179,7 @@ export class ProviderClient {
       }
       return { httpStatus: response.status, body, retryAfterMs: parseRetryAfterMs(response.headers.get('retry-after')) };
     } catch (error) {
+      if (error instanceof ProviderError) throw error;
       if (timeout.aborted) {
         throw new ProviderError(`${what}: the provider did not answer within ${this.#timeoutMs} ms`, { transient: true });
       }
