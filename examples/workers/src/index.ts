@@ -27,11 +27,9 @@ let relay: Relay | undefined;
 
 function relayFor(env: Env): Relay {
   if (!relay) {
-    // The two-phase cancel (an intent on beforeunload, revoked if the page stays) holds intents
-    // in memory, and Workers run many isolates: a revoke reaching another isolate than its
-    // intent would not stop it. Off until intents live in a store every isolate shares; the
-    // pagehide, removal and close-button cancels do not need it.
-    const options: RelayOptions = { ...relayOptionsFromEnv(env), intents: false };
+    // Leases (heartbeats, the beforeunload intent) are off here by default: each isolate has its
+    // own memory. The pagehide, removal and close-button cancels do not need them.
+    const options = relayOptionsFromEnv(env);
     relay = { app: createRelay(options), options };
   }
   return relay;
