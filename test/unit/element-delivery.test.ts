@@ -126,11 +126,6 @@ describe('cancel delivery', () => {
     assert.equal(JSON.parse(received[0]!.body).reason, 'spa-navigation');
   });
 
-  test('a phase other than confirm travels with the request, for the two-phase delivery', async () => {
-    await deliverCancel(target(), 'page-unload', { transport: 'fetch', phase: 'intent' });
-    assert.deepEqual(JSON.parse(received[0]!.body), { sessionId: SESSION, token: TOKEN, reason: 'page-unload', phase: 'intent' });
-  });
-
   test('nothing is sent without a cancel URL or token', async () => {
     withSendBeacon(() => assert.fail('no beacon expected'));
     assert.equal((await deliverCancel({ ...target(), token: '' }, 'page-unload')).outcome, 'skipped');
