@@ -1,0 +1,59 @@
+/**
+ * An example of examples/ run as a merchant runs it: the package built and packed (`npm pack`),
+ * the example copied into a gitignored cache with that tarball as its `bank-pay-session`, and
+ * its own pinned dependencies installed there. The install is kept between runs (only the
+ * tarball changes), so a run after the first only re-installs the package itself.
+ */
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runOrThrow } from '../../package/processes.js';
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+/** Where the tarball and the installed examples are kept between runs (gitignored). */
+export const CACHE = join(repo, '.cache', 'frameworks');
+
+/** What an install or a build leaves in an example's folder: never copied, kept in the cache. */
+const GENERATED = new Set(['node_modules', '.next', 'next-env.d.ts', 'package-lock.json', '.env.local']);
+
+/**
+ * Builds and packs the package; the tarball is named by its content, so an example's install
+ * sees a changed package as a new dependency. Older tarballs are removed.
+ */
+export async function packPackage(): Promise<string> {
+  mkdirSync(CACHE, { recursive: true });
+  await runOrThrow(npm, ['run', 'build'], { cwd: repo });
+  const packed = await runOrThrow(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', CACHE], { cwd: repo });
+  const [info] = JSON.parse(packed.stdout) as Array<{ filename: string }>;
+  if (!info) throw new Error('npm pack reported no tarball');
+  const packedPath = join(CACHE, info.filename);
+  const hash = createHash('sha256').update(readFileSync(packedPath)).digest('hex').slice(0, 12);
+  const tarball = join(CACHE, `bank-pay-session-${hash}.tgz`);
+  renameSync(packedPath, tarball);
+  for (const name of readdirSync(CACHE)) if (name.endsWith('.tgz') && join(CACHE, name) !== tarball) rmSync(join(CACHE, name));
+  return tarball;
+}
+
+/**
+ * examples/<name> in the cache, installed with the given tarball; returns its folder. The
+ * example's own files replace the previous copy's; what its install made is kept.
+ */
+export async function installExample(name: string, tarball: string): Promise<string> {
+  const source = join(repo, 'examples', name);
+  const target = join(CACHE, name);
+  mkdirSync(target, { recursive: true });
+  for (const entry of readdirSync(target)) if (!GENERATED.has(entry)) rmSync(join(target, entry), { recursive: true, force: true });
+  cpSync(source, target, {
+    recursive: true,
+    filter: (path) => !GENERATED.has(relative(source, path).split(/[\\/]/)[0] ?? ''),
+  });
+  const manifestPath = join(target, 'package.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { dependencies: Record<string, string> };
+  manifest.dependencies['bank-pay-session'] = `file:${relative(target, tarball)}`;
+  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  await runOrThrow(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: target });
+  return target;
+}
