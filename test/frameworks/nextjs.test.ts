@@ -15,6 +15,7 @@ import { runOrThrow } from '../package/processes.js';
 import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium.mjs';
 import { installExample, packPackage } from './support/example-app.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
+import { writtenTag } from './support/tag.js';
 
 const NEXT_ENV = { NEXT_TELEMETRY_DISABLED: '1' };
 
@@ -106,11 +107,9 @@ describe('the Next.js example (App Router, next build && next start)', () => {
     const response = await fetch(`${origin}/`);
     assert.equal(response.status, 200, next.output());
     const html = await response.text();
-    const tag = /<bank-pay-session ([^>]*)><iframe ([^>]*)><\/iframe><\/bank-pay-session>/.exec(html);
+    const tag = writtenTag(html);
     assert.ok(tag, `no tag with a frame inside in:\n${html.slice(0, 3000)}`);
-    const attributes = (text: string) => Object.fromEntries([...text.matchAll(/([\w-]+)="([^"]*)"/g)].map(([, name, value]) => [name, value]));
-    const element = attributes(tag[1]!);
-    const frame = attributes(tag[2]!);
+    const { element, frame } = tag;
     assert.deepEqual(Object.keys(element).sort(), ['cancel-token', 'cancel-url', 'expires-at', 'lang', 'session-id', 'src', 'status-url']);
     assert.match(element['session-id']!, /^[0-9a-f-]{36}$/);
     assert.equal(element.src, `${sandbox.url}/app/?sessionId=${element['session-id']}`);

@@ -5,7 +5,7 @@
  * tarball changes), so a run after the first only re-installs the package itself.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runOrThrow } from '../../package/processes.js';
@@ -56,4 +56,20 @@ export async function installExample(name: string, tarball: string): Promise<str
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   await runOrThrow(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: target });
   return target;
+}
+
+/**
+ * Pinned packages installed into .cache/frameworks/<name>; a later run with the same pins
+ * reuses them. Returns the folder (resolve from its package.json).
+ */
+export async function installPinned(name: string, dependencies: Record<string, string>): Promise<string> {
+  const folder = join(CACHE, name);
+  const manifestPath = join(folder, 'package.json');
+  const manifest = `${JSON.stringify({ name: `cached-${name}`, private: true, dependencies }, null, 2)}\n`;
+  const installed = existsSync(join(folder, 'node_modules')) && existsSync(manifestPath) && readFileSync(manifestPath, 'utf8') === manifest;
+  if (installed) return folder;
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(manifestPath, manifest);
+  await runOrThrow(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: folder });
+  return folder;
 }
