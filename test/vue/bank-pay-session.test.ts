@@ -203,7 +203,7 @@ describe('Vue <BankPaySession>', () => {
     await waitUntil(() => onBpsCancel.calls.length > 0 && onBpsExit.calls.length > 0, 'the listeners never heard of the cancel', { timeout: 5000 });
     expect(onBpsCancel.calls[0]?.[0].reason).to.equal('spa-navigation');
     expect(onBpsExit.calls.length).to.equal(1);
-    expect(await recordedCancels(session.sessionId)).to.have.length(1);
+    expect(await cancelsAfterAbandonment(session.sessionId)).to.have.length(1);
   });
 
   it('does not cancel when Vue moves it within the page (keyed reorder)', async () => {
