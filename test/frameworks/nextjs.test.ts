@@ -11,16 +11,16 @@ import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { freePort } from '../../demo/stack.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import { startProcess, type RunningProcess } from '../examples/support.js';
 import { runOrThrow } from '../package/processes.js';
 import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium.mjs';
-import { installExample, packPackage } from './support/example-app.js';
-import { startServerProcess, type ServerProcess } from './support/server-process.js';
+import { installExample, packPackageByContent } from './support/example-app.js';
 import { writtenTag } from './support/tag.js';
 
 const NEXT_ENV = { NEXT_TELEMETRY_DISABLED: '1' };
 
 let sandbox: RunningSandbox;
-let next: ServerProcess;
+let next: RunningProcess;
 let browser: Browser;
 let origin: string;
 
@@ -75,16 +75,16 @@ async function waitForStatus(sessionId: string, status: string, timeoutMs = 8000
 
 describe('the Next.js example (App Router, next build && next start)', () => {
   before(async () => {
-    const app = await installExample('nextjs', await packPackage());
+    const app = await installExample('nextjs', await packPackageByContent());
     const nextBin = join(app, 'node_modules/next/dist/bin/next');
     await runOrThrow(process.execPath, [nextBin, 'build'], { cwd: app, env: NEXT_ENV });
     const port = await freePort();
     origin = `http://127.0.0.1:${port}`;
     sandbox = await startSandbox({ port: 0, allowedOrigins: [origin] });
-    next = await startServerProcess(process.execPath, [nextBin, 'start', '--port', String(port), '--hostname', '127.0.0.1'], {
+    next = await startProcess(process.execPath, [nextBin, 'start', '--port', String(port), '--hostname', '127.0.0.1'], {
       cwd: app,
+      // Over the example's .env (the documented sandbox and origin): these ports, a key of its own.
       env: {
-        ...process.env,
         ...NEXT_ENV,
         BPS_PROVIDER_URL: sandbox.url,
         BPS_CLIENT_ID: 'sandbox-client',
@@ -92,7 +92,7 @@ describe('the Next.js example (App Router, next build && next start)', () => {
         BPS_TOKEN_KEYS: randomBytes(32).toString('base64url'),
         BPS_ALLOWED_ORIGINS: origin,
       },
-      readyUrl: `${origin}/cart`,
+      ready: /Ready in/,
     });
     browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
   });

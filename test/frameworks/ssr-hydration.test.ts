@@ -20,6 +20,7 @@ import { renderToString as renderReact } from 'react-dom/server';
 import { build, type Rollup } from 'vite';
 import { createSSRApp, h } from 'vue';
 import { renderToString as renderVue } from 'vue/server-renderer';
+import { keepRegistration } from '../../vite.config.js';
 import { createBankPaySessionComponent } from '../../src/react/create-component.js';
 import { BankPaySession as VueBankPaySession } from '../../src/vue/index.js';
 import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium.mjs';
@@ -44,6 +45,7 @@ async function buildClients(): Promise<void> {
     root: repo,
     mode: 'development',
     logLevel: 'silent',
+    plugins: [keepRegistration()],
     define: {
       'process.env.NODE_ENV': '"development"',
       __VUE_OPTIONS_API__: 'true',

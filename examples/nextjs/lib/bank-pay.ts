@@ -1,6 +1,6 @@
 // Server code only (Server Components and route handlers import it): the provider credentials
-// and the token key come from the environment (.env.local, see .env.example) and never reach
-// the browser.
+// and the token key come from the environment (.env holds the sandbox's) and never reach the
+// browser.
 import { createSession, relayOptionsFromEnv, type CreatedSession, type RelayOptions } from 'bank-pay-session/relay';
 
 let options: RelayOptions | undefined;

@@ -1,35 +1,29 @@
 /**
- * An example of examples/ run as a merchant runs it: the package built and packed (`npm pack`),
- * the example copied into a gitignored cache with that tarball as its `bank-pay-session`, and
- * its own pinned dependencies installed there. The install is kept between runs (only the
- * tarball changes), so a run after the first only re-installs the package itself.
+ * An example of examples/ run as a merchant runs it, as test/examples/support.ts does, but with
+ * its install kept between runs in a gitignored cache: a Next.js install is a few hundred MB,
+ * and a run after the first only re-installs the package itself (the tarball changed).
  */
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runOrThrow } from '../../package/processes.js';
+import { EXAMPLES, packPackage, REPO } from '../../examples/support.js';
 
-const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 /** Where the tarball and the installed examples are kept between runs (gitignored). */
-export const CACHE = join(repo, '.cache', 'frameworks');
+export const CACHE = join(REPO, '.cache', 'frameworks');
 
 /** What an install or a build leaves in an example's folder: never copied, kept in the cache. */
 const GENERATED = new Set(['node_modules', '.next', 'next-env.d.ts', 'package-lock.json', '.env.local']);
 
 /**
- * Builds and packs the package; the tarball is named by its content, so an example's install
- * sees a changed package as a new dependency. Older tarballs are removed.
+ * Builds and packs the package into the cache; the tarball is named by its content, so an
+ * example's install sees a changed package as a new dependency. Older tarballs are removed.
  */
-export async function packPackage(): Promise<string> {
+export async function packPackageByContent(): Promise<string> {
   mkdirSync(CACHE, { recursive: true });
-  await runOrThrow(npm, ['run', 'build'], { cwd: repo });
-  const packed = await runOrThrow(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', CACHE], { cwd: repo });
-  const [info] = JSON.parse(packed.stdout) as Array<{ filename: string }>;
-  if (!info) throw new Error('npm pack reported no tarball');
-  const packedPath = join(CACHE, info.filename);
+  const packedPath = await packPackage(CACHE);
   const hash = createHash('sha256').update(readFileSync(packedPath)).digest('hex').slice(0, 12);
   const tarball = join(CACHE, `bank-pay-session-${hash}.tgz`);
   renameSync(packedPath, tarball);
@@ -42,7 +36,7 @@ export async function packPackage(): Promise<string> {
  * example's own files replace the previous copy's; what its install made is kept.
  */
 export async function installExample(name: string, tarball: string): Promise<string> {
-  const source = join(repo, 'examples', name);
+  const source = join(EXAMPLES, name);
   const target = join(CACHE, name);
   mkdirSync(target, { recursive: true });
   for (const entry of readdirSync(target)) if (!GENERATED.has(entry)) rmSync(join(target, entry), { recursive: true, force: true });
