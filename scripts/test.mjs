@@ -8,7 +8,7 @@
 //   BPS_RUNTIMES=bun,node24 npm test -- runtimes         only some runtimes (see test/runtimes/runtimes.mjs)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { delimiter, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { allEnginesRequired, engineStatus, requestedEngines } from '../test/support/engines.mjs';
 import { ensureRuntime, OTHER_NODES, runtimeRequested } from '../test/runtimes/runtimes.mjs';
@@ -47,7 +47,7 @@ async function nodeSuite(name, dirs, { concurrency = 1, timeoutMs = 120_000, exc
   if (files.length === 0) return { name, passed: 0, failed: 0, skipped: 0, note: 'no test files' };
   const tap = join(outDir, `${name}.tap`);
   rmSync(tap, { force: true });
-  const env = node === process.execPath ? {} : { PATH: `${dirname(node)}:${process.env.PATH ?? ''}` };
+  const env = node === process.execPath ? {} : { PATH: `${dirname(node)}${delimiter}${process.env.PATH ?? ''}` };
   const code = await run(node, [
     '--import', 'tsx',
     '--test',
@@ -171,6 +171,11 @@ const suites = {
   e2e: () => nodeSuite('e2e', ['test/e2e'], { timeoutMs: 300_000, exclude: ['test/e2e/engines'] }),
   // The same end-to-end cases in Firefox ESR and WebKitGTK (one file per engine).
   engines: () => nodeSuite('engines', ['test/e2e/engines'], { timeoutMs: 300_000 }),
+  // The wrappers rendered on a server and hydrated in Chromium, and examples/nextjs built and
+  // served by Next.js (its install is cached in .cache/frameworks).
+  frameworks: () => nodeSuite('frameworks', ['test/frameworks'], { timeoutMs: 600_000 }),
+  // The relay on Node 22/24/26, Bun, Deno and workerd (examples/workers), and the server and
+  // package suites on each other Node of the supported range (runtimes cached in .cache/runtimes).
   runtimes: runtimesSuite,
 };
 
