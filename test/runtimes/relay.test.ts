@@ -19,7 +19,7 @@ import type { CancelResponse } from '../../src/protocol/cancel-request.js';
 import { CLIENT, EFT_REQUEST, eventually, randomKey, SHOP_ORIGIN, type SandboxSessionView } from '../relay/harness.js';
 import { runOrThrow } from '../package/processes.js';
 import { installInto, packPackage } from './consumer.js';
-import { jsonLineWith, startServer, type ServerProcess } from './processes.js';
+import { startProcess, type RunningProcess } from '../examples/support.js';
 import { ensureRuntime, OTHER_NODES, quietEnv, RUNTIMES, runtimeRequested, type RuntimeName } from './runtimes.mjs';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -55,6 +55,19 @@ const TARGETS: Target[] = [
     isNode: false,
   },
 ];
+
+/** The JSON objects among a process's output lines that have this key. */
+function jsonLinesWith<T extends object>(output: string, key: string): T[] {
+  return output.split('\n').flatMap((line) => {
+    if (!line.startsWith('{')) return [];
+    try {
+      const value = JSON.parse(line) as Record<string, unknown>;
+      return key in value ? [value as T] : [];
+    } catch {
+      return [];
+    }
+  });
+}
 
 interface Ready {
   readonly url: string;
@@ -110,9 +123,9 @@ describe('the relay on each runtime, a cancel reaching the sandbox', () => {
     test(target.label, { skip }, async (t) => {
       const { bin, args, version } = await target.command();
       const tokenKey = randomKey();
-      let server: ServerProcess | undefined;
+      let server: RunningProcess | undefined;
       try {
-        server = startServer(bin, [...args, 'serve-relay.mjs'], {
+        server = await startProcess(bin, [...args, 'serve-relay.mjs'], {
           cwd: consumer,
           env: {
             ...process.env,
@@ -124,8 +137,11 @@ describe('the relay on each runtime, a cancel reaching the sandbox', () => {
             BPS_ALLOWED_ORIGINS: SHOP_ORIGIN,
             BPS_TEST_REDIRECTING_PROVIDER: redirector.url,
           },
+          ready: /^\{"url"/m,
+          timeoutMs: 60_000,
         });
-        const ready = await server.waitFor(jsonLineWith<Ready>('url'), 'the relay listening');
+        const [ready] = jsonLinesWith<Ready>(server.output(), 'url');
+        assert.ok(ready, server.output());
         assert.equal(ready.version, version, `${bin} runs ${ready.runtime} ${ready.version}`);
 
         await t.test('a provider URL that redirects is refused, never followed', () => {
@@ -158,8 +174,8 @@ describe('the relay on each runtime, a cancel reaching the sandbox', () => {
           assert.equal(((await status.json()) as { status: string }).status, 'Cancelled');
 
           const audit = await eventually(
-            () => server!.output().split('\n').map(jsonLineWith<{ type: string; sessionId: string; outcome: string }>('type'))
-              .find((line) => line?.type === 'bank-pay.cancel' && line.sessionId === session.sessionId),
+            () => jsonLinesWith<{ type: string; sessionId: string; outcome: string }>(server!.output(), 'type')
+              .find((line) => line.type === 'bank-pay.cancel' && line.sessionId === session.sessionId),
             5000,
             'the audit line',
           );

@@ -16,7 +16,8 @@ import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium.mjs';
 import { eventually, type SandboxSessionView } from '../relay/harness.js';
 import { runOrThrow } from '../package/processes.js';
 import { copyFromRepo, installInto, packPackage, REPO } from './consumer.js';
-import { freePort, startServer, type ServerProcess } from './processes.js';
+import { freePort } from '../../demo/stack.js';
+import { startProcess, type RunningProcess } from '../examples/support.js';
 import { ensureRuntime, quietEnv, RUNTIMES, runtimeRequested } from './runtimes.mjs';
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -30,7 +31,7 @@ interface PageSession extends CreatedSession {
 let scratch: string;
 let example: string;
 let sandbox: RunningSandbox;
-let worker: ServerProcess;
+let worker: RunningProcess;
 let origin: string;
 let browser: Browser;
 
@@ -84,12 +85,16 @@ describe(`examples/workers on workerd (wrangler ${RUNTIMES.wrangler.version} dev
     appendFileSync(join(example, '.dev.vars'), `\nBPS_PROVIDER_URL=${sandbox.url}\nBPS_ALLOWED_ORIGINS=${origin}\n`);
     // The example's own `npm start`, on free ports, with the wrangler this suite installed first
     // on PATH (the copy is installed without its devDependencies).
-    worker = startServer(
+    worker = await startProcess(
       npm,
       ['start', '--', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort), '--show-interactive-dev-session=false'],
-      { cwd: example, env: { ...process.env, ...quietEnv(scratch), PATH: `${dirname(wrangler.bin)}${delimiter}${process.env.PATH ?? ''}` } },
+      {
+        cwd: example,
+        env: { ...quietEnv(scratch), PATH: `${dirname(wrangler.bin)}${delimiter}${process.env.PATH ?? ''}` },
+        ready: new RegExp(`Ready on ${origin.replaceAll('.', '\\.')}`),
+        timeoutMs: 90_000,
+      },
     );
-    await worker.waitFor((line) => (line.includes(`Ready on ${origin}`) ? true : undefined), 'wrangler ready', 90_000);
     browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
   });
 
