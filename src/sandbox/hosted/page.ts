@@ -30,7 +30,7 @@ const BANKS = [
   { id: 'caisse-demo', name: 'Caisse Démo' },
 ] as const;
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
