@@ -135,6 +135,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       root: fileURLToPath(new URL('..', import.meta.url)),
       logLevel: options.quiet ? 'error' : 'info',
       clearScreen: false,
+      // Vue's compile-time feature flags (the Vue demo warns without them); the values are Vue's defaults.
+      define: { __VUE_OPTIONS_API__: 'true', __VUE_PROD_DEVTOOLS__: 'false', __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false' },
       server: {
         port: demoPort,
         strictPort: true,

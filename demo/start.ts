@@ -23,15 +23,6 @@ try {
     tokenKeys: process.env.BPS_TOKEN_KEYS ? process.env.BPS_TOKEN_KEYS.split(',').map((key) => key.trim()) : undefined,
     webhookSecret: process.env.BPS_WEBHOOK_SECRET || undefined,
   });
-  console.log(`
-  bank-pay-session demo is running
-
-    Checkout (plain HTML)   ${stack.demoUrl}
-    Merchant server/relay   ${stack.merchantUrl}  (POST /merchant/sessions, /bank-pay/…)
-    Provider                ${stack.sandboxUrl ? `${stack.sandboxUrl}  (sandbox: client sandbox-client / sandbox-secret)` : stack.providerUrl}
-
-  Press Ctrl-C to stop everything.
-`);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -40,8 +31,24 @@ try {
     await stack.close();
     process.exit(0);
   };
+  // Before the banner: whoever reads it may press Ctrl-C at once.
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  const page = (path: string) => new URL(path, stack.demoUrl).toString();
+  console.log(`
+  bank-pay-session demo is running
+
+    Checkout, plain HTML    ${page('/')}
+    Checkout, React         ${page('/demo/react.html')}
+    Checkout, Vue           ${page('/demo/vue.html')}
+    Merchant server/relay   ${stack.merchantUrl}  (POST /merchant/sessions, /bank-pay/…)
+    Provider                ${stack.sandboxUrl ? `${stack.sandboxUrl}  (sandbox: client sandbox-client / sandbox-secret)` : stack.providerUrl}
+
+  Ports: BPS_DEMO_PORT (pages), BPS_MERCHANT_PORT (merchant server), BPS_SANDBOX_PORT (sandbox).
+  A real provider instead of the sandbox: BPS_PROVIDER_URL, BPS_CLIENT_ID, BPS_CLIENT_SECRET.
+
+  Press Ctrl-C to stop everything.
+`);
 } catch (error) {
   if (error instanceof PortInUseError) console.error(`\n${error.message}\n`);
   else console.error('\nThe demo could not start:', error instanceof Error ? error.message : error, '\n');
