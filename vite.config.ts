@@ -1,5 +1,5 @@
 import { builtinModules } from 'node:module';
-import { defineConfig, type BuildEnvironmentOptions } from 'vite';
+import { defineConfig, type BuildEnvironmentOptions, type Plugin } from 'vite';
 
 const merchantPort = Number(process.env.BPS_MERCHANT_PORT ?? 8787);
 const demoPort = Number(process.env.BPS_DEMO_PORT ?? 5173);
@@ -55,6 +55,22 @@ const TARGETS: Record<BuildTarget, { entries: Record<string, string>; external: 
   },
 };
 
+/**
+ * package.json's `sideEffects` names the shipped files that register the tag (dist/define.js,
+ * the standalone file). Vite applies that list to this repository's own sources as well, so
+ * without this plugin it would drop the registration from every build that reaches
+ * src/element/define.ts through an import: the React and Vue entries would no longer define
+ * the tag they render. Used by every build of the sources (this config, the size bench).
+ */
+export function keepRegistration(): Plugin {
+  return {
+    name: 'bank-pay-session:keep-registration',
+    transform(code, id) {
+      return id.endsWith('/src/element/define.ts') ? { code, moduleSideEffects: true } : undefined;
+    },
+  };
+}
+
 function buildTarget(mode: string): BuildTarget {
   if (mode === 'production' || mode === 'browser') return 'browser';
   if (mode === 'node' || mode === 'standalone') return mode;
@@ -85,6 +101,7 @@ function libraryBuild(target: BuildTarget): BuildEnvironmentOptions {
 }
 
 export default defineConfig(({ command, mode }) => ({
+  plugins: [keepRegistration()],
   server: {
     port: demoPort,
     strictPort: true,

@@ -98,6 +98,8 @@ const suites = {
   relay: () => nodeSuite('relay', ['test/relay']),
   browser: () => browserSuite('browser'),
   package: () => nodeSuite('package', ['test/package'], { timeoutMs: 300_000 }),
+  // examples/ run end to end on the packed package (one with a strict pnpm), and the element under a strict CSP.
+  examples: () => nodeSuite('examples', ['test/examples'], { timeoutMs: 300_000 }),
   e2e: () => nodeSuite('e2e', ['test/e2e'], { timeoutMs: 300_000, exclude: ['test/e2e/engines'] }),
   // The same end-to-end cases in Firefox ESR and WebKitGTK (one file per engine).
   engines: () => nodeSuite('engines', ['test/e2e/engines'], { timeoutMs: 300_000 }),

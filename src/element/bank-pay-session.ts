@@ -1,12 +1,14 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
-import { INTENT_REVOKE_AFTER_MS, type CancelPhase, type CancelReason } from '../protocol/cancel-request.js';
+import type { CancelReason } from '../protocol/cancel-request.js';
+import { INTENT_REVOKE_AFTER_MS } from '../protocol/signal-request.js';
 import { parseHostedMessage } from '../protocol/hosted-message.js';
 import { stepMeaning } from '../protocol/steps.js';
 import { styles } from './bank-pay-session.styles.js';
 import { cancelOnAllows, DEFAULT_CANCEL_ON } from './cancel-on.js';
 import { expiryDelay, parseExpiresAt } from './clock.js';
 import { deliverCancel, type CancelResult } from './delivery.js';
+import { Lease } from './lease.js';
 import {
   BpsCancelEvent,
   BpsCloseRequestEvent,
@@ -112,6 +114,8 @@ export class BankPaySession extends LitElement {
   #cancelling: Promise<CancelResult> | undefined;
   #expiryTimer: ReturnType<typeof setTimeout> | undefined;
   #hiddenTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Heartbeats and the deferred cancel that keep the relay's lease on this session (lease.ts). */
+  #lease = new Lease((status) => this.#apply({ type: 'status', status }));
 
   constructor() {
     super();
@@ -143,6 +147,7 @@ export class BankPaySession extends LitElement {
     super.connectedCallback();
     this.#listen('addEventListener');
     if (this.hasUpdated) this.#refresh();
+    this.#syncLease();
   }
 
   override disconnectedCallback(): void {
@@ -150,6 +155,7 @@ export class BankPaySession extends LitElement {
     this.#listen('removeEventListener');
     clearTimeout(this.#expiryTimer);
     clearTimeout(this.#hiddenTimer);
+    this.#lease.stop();
     // A DOM move re-inserts the element within the same task: only a lasting removal is abandonment.
     setTimeout(() => this.isConnected || this.#abandon('spa-navigation'));
   }
@@ -197,6 +203,7 @@ export class BankPaySession extends LitElement {
   /** Begins a new session from the current attributes. */
   #start(): void {
     this.#generation++;
+    this.#lease.stop();
     this.#adopted = undefined;
     this.#cancelling = undefined;
     this.#frameUrl = this.src ? frameSource(this.src, document.baseURI) : undefined;
@@ -217,6 +224,8 @@ export class BankPaySession extends LitElement {
     const sessionId = this.sessionId;
     this.#state = next.state;
     this.setAttribute('state', next.state);
+    // The deferred cancel is withdrawn first: the element's own cancel replaces it.
+    this.#syncLease();
     // Sent before any event handler runs, so a handler calling cancel() gets this same request.
     if (next.cancel) this.#cancelling = this.#send(next.cancel);
     this.#syncBeforeUnload();
@@ -247,6 +256,11 @@ export class BankPaySession extends LitElement {
   #listen(method: 'addEventListener' | 'removeEventListener'): void {
     for (const type of PAGE_EVENTS) window[method](type, this.#onPageEvent, true);
     this.#syncBeforeUnload();
+  }
+
+  #syncLease(): void {
+    const { cancelUrl: url, sessionId, cancelToken: token } = this;
+    this.#lease.sync(this.isConnected && isLive(this.#state) ? { url, sessionId, token } : undefined, cancelOnAllows(this.cancelOn, 'page-unload'));
   }
 
   /** `beforeunload` is attached only while a session is live, where it can matter. */
@@ -291,9 +305,10 @@ export class BankPaySession extends LitElement {
         return queueMicrotask(() => this.#abandon((event as PageTransitionEvent).persisted ? 'bfcache' : 'page-unload'));
       case 'beforeunload':
         // Judged in a task of its own, once every beforeunload handler has run, those added
-        // after this one too (README, "The two-phase cancel").
+        // after this one too (docs/relay.md, "Leases": the intent).
         return void setTimeout(this.#intend, 0, event);
       case 'visibilitychange':
+        this.#syncLease();
         return document.visibilityState === 'hidden' ? this.#onHidden() : this.#refresh();
       default: // pageshow, resume
         return this.#refresh();
@@ -311,10 +326,9 @@ export class BankPaySession extends LitElement {
   #intend = (event: BeforeUnloadEvent): void => {
     // A prompt is asked for by preventDefault() or a non-empty returnValue. (An Event made by
     // script has the legacy returnValue `true`: taken as a prompt, the side that never cancels.)
-    if (event.defaultPrevented || event.returnValue) return;
-    const { cancelUrl: url, sessionId, cancelToken: token } = this;
-    const send = (phase: CancelPhase) => isLive(this.#state) && deliverCancel({ url, sessionId, token }, 'page-unload', { phase });
-    if (send('intent')) setTimeout(send, INTENT_REVOKE_AFTER_MS, 'revoke');
+    if (event.defaultPrevented || event.returnValue || !isLive(this.#state)) return;
+    this.#lease.send('intent');
+    setTimeout(() => isLive(this.#state) && this.#lease.send('revoke'), INTENT_REVOKE_AFTER_MS);
   };
 
   /** Opt-in only: a hidden tab may be the shopper approving the payment in their bank's app. */

@@ -6,18 +6,10 @@
  *   refuses the beacon (sendBeacon returns false when its queue is full).
  * - `fetch` for paths where the shopper stays (close button, the flow's CLOSE, `cancel()`):
  *   the relay's JSON outcome is read and returned.
- * A request carries an optional `phase`: the element's `beforeunload` intent and its revoke go
- * out on the beacon path like any unload cancel (README, "The two-phase cancel"); without a
- * phase the relay takes it as a confirm. Nothing is sent without a URL, a session id and a
- * token.
+ * Lease signals (lease.ts) leave the same two ways: `beacon()` for those sent as the page may
+ * be going away. Nothing is sent without a URL, a session id and a token.
  */
-import {
-  encodeCancelRequest,
-  type CancelOutcome,
-  type CancelPhase,
-  type CancelReason,
-  type CancelResponse,
-} from '../protocol/cancel-request.js';
+import { encodeCancelRequest, type CancelOutcome, type CancelReason, type CancelResponse } from '../protocol/cancel-request.js';
 
 export interface CancelTarget {
   readonly url: string;
@@ -39,7 +31,6 @@ export type Transport = 'beacon' | 'fetch';
 
 export interface DeliveryOptions {
   readonly transport?: Transport;
-  readonly phase?: CancelPhase;
   /** How long to wait for the relay's answer on the fetch path. */
   readonly timeoutMs?: number;
 }
@@ -54,8 +45,19 @@ export function transportFor(reason: CancelReason): Transport {
 
 // A string body goes out as text/plain;charset=UTF-8 (a CORS-safelisted type, so no
 // preflight) from both sendBeacon and fetch: no header needs setting.
-function post(url: string, body: string, signal?: AbortSignal): Promise<Response> {
+export function post(url: string, body: string, signal?: AbortSignal): Promise<Response> {
   return fetch(url, { method: 'POST', body, keepalive: true, signal });
+}
+
+/** Hands `body` to the browser to deliver even if the page goes away now. */
+export function beacon(url: string, body: string): void {
+  let queued = false;
+  try {
+    queued = navigator.sendBeacon(url, body);
+  } catch {
+    // An unusable URL: the fetch below fails the same way, quietly.
+  }
+  if (!queued) post(url, body).catch(() => undefined);
 }
 
 /**
@@ -65,18 +67,12 @@ function post(url: string, body: string, signal?: AbortSignal): Promise<Response
 export async function deliverCancel(
   { url, sessionId, token }: CancelTarget,
   reason: CancelReason,
-  { transport = transportFor(reason), phase, timeoutMs = 10_000 }: DeliveryOptions = {},
+  { transport = transportFor(reason), timeoutMs = 10_000 }: DeliveryOptions = {},
 ): Promise<CancelResult> {
   if (!url || !sessionId || !token) return { outcome: 'skipped', reason, error: 'cancel-url or cancel-token missing' };
-  const body = encodeCancelRequest({ sessionId, token, reason, phase });
+  const body = encodeCancelRequest({ sessionId, token, reason });
   if (transport === 'beacon') {
-    let queued = false;
-    try {
-      queued = navigator.sendBeacon(url, body);
-    } catch {
-      // An unusable URL: the fetch below fails the same way, quietly.
-    }
-    if (!queued) post(url, body).catch(() => undefined);
+    beacon(url, body);
     return { outcome: 'sent', reason };
   }
   try {

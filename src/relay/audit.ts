@@ -1,18 +1,23 @@
 /**
- * The audit lines: one per cancel (a confirm, or an intent whose grace ended) and one per intent
- * or revoke received. Built field by field from known values, never by spreading a request, so
- * no token or secret can slip in.
+ * The audit lines: one per cancel, whether the page asked for it or the lease ledger's sweeper
+ * made it (its `rule` says which), and one per notable lease event (a session kept, ended or
+ * expired without a cancel). Built field by field from known values, never by spreading a
+ * request, so no token or secret can slip in.
  */
 
-import type { CancelOutcome, CancelPhase, CancelReason, PhaseOutcome } from '../protocol/cancel-request.js';
+import type { CancelOutcome, CancelReason } from '../protocol/cancel-request.js';
+import type { LeaseRule } from './ledger/rules.js';
 
 export const CANCEL_AUDIT_TYPE = 'bank-pay.cancel';
-export const INTENT_AUDIT_TYPE = 'bank-pay.intent';
+export const LEASE_AUDIT_TYPE = 'bank-pay.lease';
 
 export interface CancelAuditRecord {
   readonly sessionId: string;
   readonly referenceId?: string | undefined;
-  readonly reason: CancelReason;
+  /** What the page said, or `lease` for a cancel the sweeper made. */
+  readonly reason: CancelReason | 'lease';
+  /** `confirm` for a cancel the page asked for; otherwise the ledger rule whose deadline lapsed. */
+  readonly rule: LeaseRule;
   readonly outcome: CancelOutcome;
   readonly status?: string | undefined;
   readonly statusDetails?: string | undefined;
@@ -30,20 +35,6 @@ export interface CancelAuditRecord {
   readonly deduplicated?: boolean;
   /** Stopped by a graceful shutdown before the provider answered. */
   readonly abandoned?: boolean;
-  /** `intent`: the cancel of an intent whose grace ended (latency counts from the intent). Absent for a confirm. */
-  readonly phase?: CancelPhase;
-}
-
-export interface IntentAuditRecord {
-  readonly sessionId: string;
-  readonly reason: CancelReason;
-  readonly phase: Exclude<CancelPhase, 'confirm'>;
-  /** What became of it; `failed` when the store could not be reached or was full. */
-  readonly outcome: PhaseOutcome | 'failed';
-  /** With `pending`: when the relay acts unless a confirm or revoke comes first. */
-  readonly graceMs?: number | undefined;
-  readonly origin: string | undefined;
-  readonly error?: string | undefined;
 }
 
 const MAX_ORIGIN_LENGTH = 200;
@@ -58,6 +49,7 @@ export function cancelAuditLine(record: CancelAuditRecord, time: Date): Record<s
     sessionId: record.sessionId,
     referenceId: record.referenceId ?? null,
     reason: record.reason,
+    rule: record.rule,
     outcome: record.outcome,
     status: record.status ?? null,
     statusDetails: record.statusDetails ?? null,
@@ -69,21 +61,23 @@ export function cancelAuditLine(record: CancelAuditRecord, time: Date): Record<s
   if (record.answeredBeforeOutcome) line.answeredBeforeOutcome = true;
   if (record.deduplicated) line.deduplicated = true;
   if (record.abandoned) line.abandoned = true;
-  if (record.phase && record.phase !== 'confirm') line.phase = record.phase;
   return line;
 }
 
-export function intentAuditLine(record: IntentAuditRecord, time: Date): Record<string, unknown> {
-  const line: Record<string, unknown> = {
-    type: INTENT_AUDIT_TYPE,
-    time: time.toISOString(),
-    sessionId: record.sessionId,
-    reason: record.reason,
-    phase: record.phase,
-    outcome: record.outcome,
-    origin: boundedOrigin(record.origin),
-  };
-  if (record.graceMs !== undefined) line.graceMs = record.graceMs;
+export interface LeaseAuditRecord {
+  /** `kept`: a lapsed deadline did not cancel (the page signalled, the provider could not be asked); `ended`, `expired`: nothing to cancel. */
+  readonly event: string;
+  readonly sessionId?: string | undefined;
+  readonly rule?: LeaseRule | undefined;
+  readonly status?: string | undefined;
+  readonly error?: string | undefined;
+}
+
+export function leaseAuditLine(record: LeaseAuditRecord, time: Date): Record<string, unknown> {
+  const line: Record<string, unknown> = { type: LEASE_AUDIT_TYPE, time: time.toISOString(), event: record.event };
+  if (record.sessionId) line.sessionId = record.sessionId;
+  if (record.rule) line.rule = record.rule;
+  if (record.status) line.status = record.status;
   if (record.error) line.error = record.error;
   return line;
 }

@@ -9,9 +9,9 @@ import type { CancelOutcome } from '../protocol/cancel-request.js';
 import { isTerminalStatus } from '../protocol/status.js';
 import type { BackoffPolicy } from './backoff.js';
 import { BoundedMap } from './bounded-map.js';
-import { ProviderError } from './provider-error.js';
-import type { ProviderClient } from './provider-client.js';
-import { interpretCancelReply, interpretStatusReply, type SessionStatusSnapshot } from './provider-replies.js';
+import { ProviderError } from './provider/error.js';
+import type { ProviderClient } from './provider/client.js';
+import { interpretCancelReply, interpretStatusReply, type SessionStatusSnapshot } from './provider/replies.js';
 import { retryTransient, sleep } from './retry.js';
 
 export interface CancelSettlement {
@@ -44,10 +44,10 @@ export interface DrainReport {
   /** Cancels still retrying when the bound ran out; they were stopped and logged as failed. */
   readonly abandoned: number;
   /**
-   * Intents whose grace had not ended when the bound ran out, if any: a shared store keeps them
-   * for another relay (or this one, restarted); the memory store loses them.
+   * Sessions the sweeper was still acting on when the bound ran out, if any: their claims
+   * lapse, and a shared ledger lets another instance finish them.
    */
-  readonly intentsLeft?: number;
+  readonly leasesLeft?: number;
 }
 
 /** Outcomes that will not change by asking again. */
@@ -103,8 +103,9 @@ export class CancelService {
     return { settlement, joined: false };
   }
 
-  get pending(): number {
-    return this.#inFlight.size;
+  /** True when this instance has a cancel of the session under way or recently settled. */
+  knows(sessionId: string): boolean {
+    return this.#sessions.get(sessionId.toLowerCase()) !== undefined;
   }
 
   /**

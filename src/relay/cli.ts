@@ -7,8 +7,9 @@ import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT, serveRelay } from './node.js';
 
 const USAGE = `Usage: bank-pay-session relay [--port <number>] [--host <address>]
 
-Runs the merchant relay: POST /bank-pay/cancel, GET /bank-pay/sessions/{id}/status,
-POST /bank-pay/webhooks. On SIGTERM it stops accepting requests and finishes cancels still
+Runs the merchant relay: POST /bank-pay/cancel, POST /bank-pay/signals,
+GET /bank-pay/sessions/{id}/status, POST /bank-pay/webhooks, and the lease sweeper that
+cancels a session whose page went silent. On SIGTERM it stops accepting requests and finishes cancels still
 being retried (at most 10 s) before exiting.
 
 Options:
@@ -27,10 +28,15 @@ Environment (required unless marked optional):
   ${RELAY_ENV.basePath}         optional: route prefix (default /bank-pay)
   ${RELAY_ENV.clientIpHeader}   optional: header with the client IP behind your proxy
                         (e.g. x-forwarded-for, cf-connecting-ip)
-  ${RELAY_ENV.intentGraceMs}    optional: how long a cancel intent waits for its confirm or
-                        revoke before the relay cancels (default 3000, at least 2000)
-  ${RELAY_ENV.redisUrl}          optional: Redis for pending intents, shared by every instance
-                        (redis://host:6379); without it they live in this process`;
+  ${RELAY_ENV.leaseSeconds}     optional: how long a visible page's heartbeat holds its session
+                        (default 60; the page beats four times per lease)
+  ${RELAY_ENV.awaySeconds}      optional: how long a hidden tab's session is held (default: until
+                        the session expires; the shopper may be in their bank's app)
+  ${RELAY_ENV.maxSessionAgeSeconds}  optional: cancel any session older than this (default: none)
+  ${RELAY_ENV.intentGraceMs}    optional: how long a beforeunload intent waits for its revoke
+                        before the relay cancels (default 3000, at least 2000)
+  ${RELAY_ENV.redisUrl}          optional: Redis for the lease ledger, shared by every instance
+                        (redis://host:6379); without it the ledger lives in this process`;
 
 interface CliArgs {
   readonly help: boolean;
@@ -88,20 +94,20 @@ export async function runRelayCli(args: string[]): Promise<void> {
 
   let app;
   let options;
-  let intentsIn = 'memory';
+  let ledgerIn = 'memory: run one instance, or set BPS_REDIS_URL for several';
   try {
     options = relayOptionsFromEnv(process.env);
     const redisUrl = process.env[RELAY_ENV.redisUrl]?.trim();
     if (redisUrl) {
       // Loaded only when asked for: node-redis is an optional dependency.
-      const { createRedisIntentStore } = await import('./redis.js');
-      const store = await createRedisIntentStore({ url: redisUrl });
-      options = { ...options, intents: { ...(options.intents || {}), store } };
-      intentsIn = 'Redis';
+      const { createRedisLedgerStore } = await import('./redis.js');
+      const store = await createRedisLedgerStore({ url: redisUrl });
+      options = { ...options, leases: { ...(options.leases || {}), store } };
+      ledgerIn = 'Redis';
     }
     app = createRelay(options);
   } catch (error) {
-    const known = error instanceof RelayConfigError || (error instanceof Error && error.name === 'RedisIntentStoreError');
+    const known = error instanceof RelayConfigError || (error instanceof Error && error.name === 'RedisLedgerStoreError');
     if (!known) throw error;
     console.error(`bank-pay-session relay: refusing to start.\n${(error as Error).message}\n\nRun "bank-pay-session relay --help" for the settings.`);
     process.exitCode = 1;
@@ -113,7 +119,7 @@ export async function runRelayCli(args: string[]): Promise<void> {
     const base = options.basePath ?? '/bank-pay';
     console.log(
       `bank-pay-session relay listening on ${served.url}${base} (provider ${new URL(options.provider.url).origin}, ` +
-        `${options.tokenKeys.length} token key(s), webhooks ${options.webhookSecret ? 'on' : 'off'}, cancel intents in ${intentsIn})`,
+        `${options.tokenKeys.length} token key(s), webhooks ${options.webhookSecret ? 'on' : 'off'}, lease ledger in ${ledgerIn})`,
     );
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -1,11 +1,11 @@
 /**
  * Relay options from environment variables (`npx bank-pay-session relay`, containers,
- * Workers bindings). Every problem is reported at once, by variable name; values are never
- * echoed, since most of them are secrets.
+ * Workers bindings): only the mapping of variable names to options. The checks are the
+ * relay's own (options.ts); their messages are re-worded here to name the variable. Values
+ * are never echoed, since most of them are secrets.
  */
 
-import { tokenKeyWeakness } from './key-strength.js';
-import { normalizeOrigin, providerUrlProblem, RelayConfigError, resolveRelayOptions, type RelayOptions } from './options.js';
+import { RelayConfigError, resolveRelayOptions, type LeaseOptions, type RelayOptions } from './options.js';
 
 export const RELAY_ENV = {
   providerUrl: 'BPS_PROVIDER_URL',
@@ -16,10 +16,27 @@ export const RELAY_ENV = {
   webhookSecret: 'BPS_WEBHOOK_SECRET',
   basePath: 'BPS_BASE_PATH',
   clientIpHeader: 'BPS_CLIENT_IP_HEADER',
+  leaseSeconds: 'BPS_LEASE_SECONDS',
+  awaySeconds: 'BPS_AWAY_SECONDS',
+  maxSessionAgeSeconds: 'BPS_MAX_SESSION_AGE_SECONDS',
   intentGraceMs: 'BPS_INTENT_GRACE_MS',
   /** Read by `bank-pay-session relay` (Node) only: the Redis store needs a connection first. */
   redisUrl: 'BPS_REDIS_URL',
 } as const;
+
+/** Which variable each option comes from, to name it in an error (longest option path first). */
+const OPTION_OF_VARIABLE: ReadonlyArray<readonly [string, string]> = [
+  ['provider.url', RELAY_ENV.providerUrl],
+  ['provider.clientId', RELAY_ENV.clientId],
+  ['provider.clientSecret', RELAY_ENV.clientSecret],
+  ['allowedOrigins', RELAY_ENV.allowedOrigins],
+  ['webhookSecret', RELAY_ENV.webhookSecret],
+  ['basePath', RELAY_ENV.basePath],
+  ['leases.leaseMs', RELAY_ENV.leaseSeconds],
+  ['leases.awayMs', RELAY_ENV.awaySeconds],
+  ['leases.maxSessionAgeMs', RELAY_ENV.maxSessionAgeSeconds],
+  ['leases.intentGraceMs', RELAY_ENV.intentGraceMs],
+];
 
 function list(value: string | undefined): string[] {
   return (value ?? '')
@@ -28,59 +45,52 @@ function list(value: string | undefined): string[] {
     .filter(Boolean);
 }
 
+/** The option's problem, said of the variable: `tokenKeys[1] is …` → `BPS_TOKEN_KEYS: key 2 is …`. */
+function byVariable(problem: string): string {
+  const key = /^tokenKeys\[(\d+)\] (.*)$/.exec(problem);
+  if (key) return `${RELAY_ENV.tokenKeys}: key ${Number(key[1]) + 1} ${key[2]}`;
+  if (problem.startsWith('tokenKeys')) return `${RELAY_ENV.tokenKeys} is missing (comma-separated cancel-token keys, 32+ random bytes each; the first signs)`;
+  for (const [option, variable] of OPTION_OF_VARIABLE) {
+    if (problem.startsWith(option)) return `${variable}${problem.slice(option.length)}`;
+  }
+  return problem;
+}
+
 export function relayOptionsFromEnv(env: Readonly<Record<string, string | undefined>>): RelayOptions {
-  const read = (name: string) => {
-    const value = env[name]?.trim();
-    return value ? value : undefined;
-  };
+  const read = (name: string) => env[name]?.trim() || undefined;
   const problems: string[] = [];
-
-  const providerUrl = read(RELAY_ENV.providerUrl);
-  const urlProblem = providerUrlProblem(providerUrl);
-  if (urlProblem) problems.push(`${RELAY_ENV.providerUrl} ${urlProblem} (the provider base URL, e.g. https://payments-uat.flinksapp.com)`);
-  const clientId = read(RELAY_ENV.clientId);
-  if (!clientId) problems.push(`${RELAY_ENV.clientId} is missing (your provider API client id)`);
-  const clientSecret = read(RELAY_ENV.clientSecret);
-  if (!clientSecret) problems.push(`${RELAY_ENV.clientSecret} is missing (your provider API client secret)`);
-
-  const tokenKeys = list(env[RELAY_ENV.tokenKeys]);
-  if (tokenKeys.length === 0) {
-    problems.push(`${RELAY_ENV.tokenKeys} is missing (comma-separated cancel-token keys, 32+ random bytes each; the first signs)`);
-  }
-  tokenKeys.forEach((key, index) => {
-    const weakness = tokenKeyWeakness(key);
-    if (weakness) problems.push(`${RELAY_ENV.tokenKeys}: key ${index + 1} ${weakness}`);
-  });
-
-  const allowedOrigins = list(env[RELAY_ENV.allowedOrigins]);
-  if (allowedOrigins.length === 0) {
-    problems.push(`${RELAY_ENV.allowedOrigins} is missing (comma-separated checkout page origins, e.g. https://shop.example)`);
-  }
-  for (const origin of allowedOrigins) {
-    const normalized = normalizeOrigin(origin);
-    if ('problem' in normalized) problems.push(`${RELAY_ENV.allowedOrigins}: ${normalized.problem}`);
-  }
-
-  const graceText = read(RELAY_ENV.intentGraceMs);
-  if (graceText !== undefined && !/^\d+$/.test(graceText)) {
-    problems.push(`${RELAY_ENV.intentGraceMs} must be a whole number of milliseconds (the two-phase cancel's grace, default 3000)`);
-  }
-
+  /** A whole number of seconds (or ms) from a variable, scaled to ms. */
+  const whole = (name: string, scale: number): number | undefined => {
+    const text = read(name);
+    if (text === undefined) return undefined;
+    if (!/^\d+$/.test(text)) problems.push(`${name} must be a whole number${scale === 1000 ? ' of seconds' : ' of milliseconds'}`);
+    return Number(text) * scale;
+  };
+  const leases: LeaseOptions = {
+    ...(read(RELAY_ENV.leaseSeconds) ? { leaseMs: whole(RELAY_ENV.leaseSeconds, 1000) } : {}),
+    ...(read(RELAY_ENV.awaySeconds) ? { awayMs: whole(RELAY_ENV.awaySeconds, 1000) } : {}),
+    ...(read(RELAY_ENV.maxSessionAgeSeconds) ? { maxSessionAgeMs: whole(RELAY_ENV.maxSessionAgeSeconds, 1000) } : {}),
+    ...(read(RELAY_ENV.intentGraceMs) ? { intentGraceMs: whole(RELAY_ENV.intentGraceMs, 1) } : {}),
+  };
   if (problems.length > 0) throw new RelayConfigError(problems);
-
   const webhookSecret = read(RELAY_ENV.webhookSecret);
   const basePath = read(RELAY_ENV.basePath);
   const clientIpHeader = read(RELAY_ENV.clientIpHeader);
   const options: RelayOptions = {
-    provider: { url: providerUrl!, clientId: clientId!, clientSecret: clientSecret! },
-    tokenKeys,
-    allowedOrigins,
+    provider: { url: read(RELAY_ENV.providerUrl) ?? '', clientId: read(RELAY_ENV.clientId) ?? '', clientSecret: read(RELAY_ENV.clientSecret) ?? '' },
+    tokenKeys: list(env[RELAY_ENV.tokenKeys]),
+    allowedOrigins: list(env[RELAY_ENV.allowedOrigins]),
     ...(webhookSecret ? { webhookSecret } : {}),
     ...(basePath ? { basePath } : {}),
     ...(clientIpHeader ? { clientIpHeader } : {}),
-    ...(graceText ? { intents: { graceMs: Number(graceText) } } : {}),
+    ...(Object.keys(leases).length > 0 ? { leases } : {}),
   };
   // The same checks createRelay runs, so whatever passes here also starts.
-  resolveRelayOptions(options);
+  try {
+    resolveRelayOptions(options);
+  } catch (error) {
+    if (error instanceof RelayConfigError) throw new RelayConfigError(error.problems.map(byVariable));
+    throw error;
+  }
   return options;
 }

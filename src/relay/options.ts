@@ -5,12 +5,13 @@
  */
 
 import type { Context } from 'hono';
-import { MIN_INTENT_GRACE_MS } from '../protocol/cancel-request.js';
+import { MIN_INTENT_GRACE_MS } from '../protocol/signal-request.js';
 import type { BackoffPolicy } from './backoff.js';
-import { createMemoryIntentStore, type IntentStore } from './intent-store.js';
+import type { LedgerSettings } from './ledger/rules.js';
+import { createMemoryLedgerStore, type LedgerStore } from './ledger/store.js';
 import { tokenKeyWeakness } from './key-strength.js';
-import type { ProviderCredentials } from './provider-client.js';
-import type { RateLimit } from './rate-limiter.js';
+import type { ProviderCredentials } from './provider/client.js';
+import type { RateLimit } from './http/rate-limiter.js';
 import type { StatusChangeHandler } from './webhook-receiver.js';
 
 export interface RelayOptions {
@@ -56,55 +57,59 @@ export interface RelayOptions {
   /** The fetch used to reach the provider (instrumentation, tests). */
   readonly fetch?: typeof fetch;
   /**
-   * The two-phase cancel (intent on beforeunload, confirm on pagehide, revoke when the page
-   * stays). Default: intents held in this instance's memory, acted on after a 3 s grace.
-   * Several instances need a shared store (`bank-pay-session/relay/redis`). `false` answers
-   * intents and revokes with a 400, as a relay without the feature would.
+   * The lease ledger (docs/relay.md, "Leases"): the relay holds each live session with a
+   * deadline that the page's heartbeats keep moving, and cancels a session whose page went
+   * silent (a crash, a killed browser, a lost network). Default: on, in this instance's memory.
+   * Several instances MUST share a store (`createRedisLedgerStore` from
+   * `bank-pay-session/relay/redis`): with this instance's memory, a page whose heartbeats reach
+   * another instance would lapse here. On Cloudflare Workers the default is off (each isolate
+   * has its own memory) unless you give a store. `false` answers `POST {basePath}/signals`
+   * with 404 and never cancels by itself.
    */
-  readonly intents?: false | IntentOptions;
+  readonly leases?: false | LeaseOptions;
 }
 
-export interface IntentOptions {
-  /** Where pending intents live. Default: this instance's memory (`createMemoryIntentStore()`). */
-  readonly store?: IntentStore;
+export interface LeaseOptions {
+  /** Where the entries live. Default: this instance's memory (`createMemoryLedgerStore()`). */
+  readonly store?: LedgerStore;
+  /** How long a visible page's heartbeat holds its session. Default 60 000; the page beats 4 times per lease. */
+  readonly leaseMs?: number;
   /**
-   * How long an intent waits for its confirm or revoke before the relay cancels. Default 3000;
-   * at least 2000, since the element revokes 1 s after its intent when the page stays.
+   * How long a session is held after its tab was hidden (the shopper may be approving the
+   * payment in their bank's app). Default: until the session's own expiry (its token's).
    */
-  readonly graceMs?: number;
-  /** How often a shared store is polled for intents whose grace ended elsewhere. Default 1000. */
-  readonly pollIntervalMs?: number;
-  /** Longest one store call may take; past it the request is answered `failed`. Default 1000. */
+  readonly awayMs?: number;
+  /** How long after a `beforeunload` without a leave prompt the relay waits for a revoke. Default 3000, at least 2000. */
+  readonly intentGraceMs?: number;
+  /** How long a session registered at creation (`relay.track`) waits for its page's first signal. Default 5 minutes. */
+  readonly startMs?: number;
+  /** Batch cleanup: cancel any session older than this, whatever its page says. Default: none. */
+  readonly maxSessionAgeMs?: number;
+  /** How often the sweeper looks for passed deadlines. Default 1000. */
+  readonly sweepIntervalMs?: number;
+  /** A heartbeat's answer reads the provider status at most this often per session. Default half a lease. */
+  readonly statusRefreshMs?: number;
+  /** Longest one store call may take; past it the session is kept. Default 1000. */
   readonly storeTimeoutMs?: number;
 }
 
-export interface ResolvedIntentOptions {
-  readonly store: IntentStore;
-  readonly graceMs: number;
-  readonly pollIntervalMs: number;
-  readonly storeTimeoutMs: number;
-}
+/** Every option with its default applied (and the lease settings resolved for the ledger's rules). */
+export type ResolvedRelayOptions = Required<
+  Omit<RelayOptions, 'webhookSecret' | 'onStatusChange' | 'clientIp' | 'clientIpHeader' | 'waitUntil' | 'fetch' | 'allowedOrigins' | 'backoff' | 'rateLimit' | 'leases'>
+> &
+  Pick<RelayOptions, 'webhookSecret' | 'onStatusChange' | 'clientIp' | 'clientIpHeader' | 'waitUntil' | 'fetch'> & {
+    readonly allowedOrigins: ReadonlySet<string>;
+    readonly backoff: BackoffPolicy;
+    readonly rateLimit: false | { readonly perClientIp: RateLimit; readonly perSession: RateLimit };
+    readonly leases: ResolvedLeaseOptions | false;
+  };
 
-export interface ResolvedRelayOptions {
-  readonly provider: ProviderCredentials;
-  readonly tokenKeys: readonly string[];
-  readonly allowedOrigins: ReadonlySet<string>;
-  readonly webhookSecret: string | undefined;
-  readonly onStatusChange: StatusChangeHandler | undefined;
-  readonly log: (line: Record<string, unknown>) => void;
-  readonly basePath: string;
-  readonly answerWithinMs: number;
-  readonly providerTimeoutMs: number;
-  readonly backoff: BackoffPolicy;
-  readonly maxRetryWindowMs: number;
-  readonly rateLimit: false | { readonly perClientIp: RateLimit; readonly perSession: RateLimit };
-  readonly webhookToleranceMs: number;
-  readonly clientIp: ((c: Context) => string | undefined) | undefined;
-  readonly clientIpHeader: string | undefined;
-  readonly waitUntil: ((promise: Promise<unknown>) => void) | undefined;
-  readonly fetch: typeof fetch | undefined;
-  readonly intents: ResolvedIntentOptions | false;
-}
+export type ResolvedLeaseOptions = Required<Omit<LeaseOptions, 'awayMs' | 'maxSessionAgeMs'>> & {
+  /** The ledger's rules read these. */
+  readonly settings: LedgerSettings;
+  /** How often a visible page sends a heartbeat. */
+  readonly heartbeatMs: number;
+};
 
 export const DEFAULTS = {
   basePath: '/bank-pay',
@@ -112,15 +117,20 @@ export const DEFAULTS = {
   providerTimeoutMs: 5000,
   backoff: { baseDelayMs: 250, maxDelayMs: 30_000 },
   maxRetryWindowMs: 30 * 60_000,
-  // A checkout sends one cancel and a few status checks; many shoppers may share one NAT address.
+  // A checkout sends one cancel, a heartbeat every 15 s and a few status checks; many shoppers may share one NAT address.
   perClientIp: { limit: 120, windowMs: 60_000 },
   perSession: { limit: 20, windowMs: 60_000 },
   webhookToleranceMs: 5 * 60_000,
-  // Firefox loses most pagehide beacons on a tab close, so its cancels land when the grace
-  // ends: short enough for that, long enough for the element's revoke (1 s) plus the trip.
+  leaseMs: 60_000,
+  heartbeatsPerLease: 4,
   intentGraceMs: 3000,
-  intentPollIntervalMs: 1000,
-  intentStoreTimeoutMs: 1000,
+  startMs: 5 * 60_000,
+  sweepIntervalMs: 1000,
+  storeTimeoutMs: 1000,
+  // Long enough for a beacon reordered behind its cancel, or a duplicate from a deferred fetch.
+  closedMemoryMs: 10 * 60_000,
+  // A sweeper's claim covers one status read and one cancel call; renewed each tick while it works.
+  claimMs: 30_000,
 } as const;
 
 /** Thrown for a missing, malformed or weak setting; lists every problem at once. */
@@ -235,7 +245,7 @@ export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions
     }
   }
 
-  const intents = resolveIntentOptions(options.intents, problems);
+  const leases = resolveLeaseOptions(options.leases, problems);
 
   if (problems.length > 0) throw new RelayConfigError(problems);
   return {
@@ -256,29 +266,53 @@ export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions
     clientIpHeader: options.clientIpHeader?.trim().toLowerCase() || undefined,
     waitUntil: options.waitUntil,
     fetch: options.fetch,
-    intents,
+    leases,
   };
 }
 
-function resolveIntentOptions(options: false | IntentOptions | undefined, problems: string[]): ResolvedIntentOptions | false {
+/**
+ * True on Cloudflare Workers, where every isolate has its own memory and a heartbeat may land
+ * on any of them: a ledger in memory there would cancel shoppers who are still beating.
+ */
+function memoryIsPerRequest(): boolean {
+  return (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent === 'Cloudflare-Workers';
+}
+
+function resolveLeaseOptions(options: false | LeaseOptions | undefined, problems: string[]): ResolvedLeaseOptions | false {
   if (options === false) return false;
-  const graceMs = positive(options?.graceMs, DEFAULTS.intentGraceMs, 'intents.graceMs', problems);
-  if (graceMs < MIN_INTENT_GRACE_MS) {
-    problems.push(`intents.graceMs must be at least ${MIN_INTENT_GRACE_MS}: the element revokes an intent ${MIN_INTENT_GRACE_MS / 2} ms after it when the page stays`);
+  // Without a shared store on an isolate runtime, no leases rather than false cancels.
+  if (options?.store === undefined && memoryIsPerRequest()) return false;
+  const leaseMs = positive(options?.leaseMs, DEFAULTS.leaseMs, 'leases.leaseMs', problems);
+  const intentGraceMs = positive(options?.intentGraceMs, DEFAULTS.intentGraceMs, 'leases.intentGraceMs', problems);
+  if (intentGraceMs < MIN_INTENT_GRACE_MS) {
+    problems.push(`leases.intentGraceMs must be at least ${MIN_INTENT_GRACE_MS}: the element revokes an intent ${MIN_INTENT_GRACE_MS / 2} ms after it when the page stays`);
   }
+  const awayMs = options?.awayMs === undefined ? undefined : positive(options.awayMs, 0, 'leases.awayMs', problems);
+  if (awayMs !== undefined && awayMs < leaseMs) problems.push('leases.awayMs must be at least leases.leaseMs: a hidden tab must never be held for less than a visible one');
+  const maxAgeMs = options?.maxSessionAgeMs === undefined ? undefined : positive(options.maxSessionAgeMs, 0, 'leases.maxSessionAgeMs', problems);
   const store = options?.store;
-  if (store !== undefined && (typeof store.apply !== 'function' || typeof store.due !== 'function')) {
-    problems.push('intents.store must be an intent store (createMemoryIntentStore, createRedisIntentStore)');
+  if (store !== undefined && (typeof store.swap !== 'function' || typeof store.due !== 'function')) {
+    problems.push('leases.store must be a ledger store (createMemoryLedgerStore, createRedisLedgerStore)');
   }
-  const pollIntervalMs = options?.pollIntervalMs ?? DEFAULTS.intentPollIntervalMs;
-  if (typeof pollIntervalMs !== 'number' || !Number.isFinite(pollIntervalMs) || pollIntervalMs < 0) {
-    problems.push('intents.pollIntervalMs must be 0 (no polling) or a positive number');
-  }
+  const startMs = positive(options?.startMs, DEFAULTS.startMs, 'leases.startMs', problems);
   return {
     // One memory store per relay: "memory" means this instance's own.
-    store: store ?? createMemoryIntentStore(),
-    graceMs,
-    pollIntervalMs,
-    storeTimeoutMs: positive(options?.storeTimeoutMs, DEFAULTS.intentStoreTimeoutMs, 'intents.storeTimeoutMs', problems),
+    store: store ?? createMemoryLedgerStore(),
+    leaseMs,
+    intentGraceMs,
+    startMs,
+    sweepIntervalMs: positive(options?.sweepIntervalMs, Math.min(DEFAULTS.sweepIntervalMs, leaseMs / 4), 'leases.sweepIntervalMs', problems),
+    statusRefreshMs: positive(options?.statusRefreshMs, leaseMs / 2, 'leases.statusRefreshMs', problems),
+    storeTimeoutMs: positive(options?.storeTimeoutMs, DEFAULTS.storeTimeoutMs, 'leases.storeTimeoutMs', problems),
+    heartbeatMs: Math.round(leaseMs / DEFAULTS.heartbeatsPerLease),
+    settings: {
+      leaseMs,
+      awayMs,
+      intentGraceMs,
+      startMs,
+      maxAgeMs,
+      claimMs: Math.max(DEFAULTS.claimMs, leaseMs),
+      closedMemoryMs: DEFAULTS.closedMemoryMs,
+    },
   };
 }

@@ -1,18 +1,17 @@
 /**
- * `bank-pay-session/relay/redis`: the Redis store for pending cancel intents, for a relay run
- * as several instances. Node-only (it uses node-redis, an optional peer dependency); the relay
- * itself (`bank-pay-session/relay`) never imports it.
+ * `bank-pay-session/relay/redis`: the lease ledger in Redis, for a relay run as several
+ * instances. Node-only (it uses node-redis, an optional peer dependency); the relay itself
+ * (`bank-pay-session/relay`) never imports it.
  *
- *   const intents = { store: await createRedisIntentStore({ url: process.env.REDIS_URL }) };
- *   const relay = createRelay({ ...options, intents });
+ *   const store = await createRedisLedgerStore({ url: process.env.REDIS_URL });
+ *   const relay = createRelay({ ...options, leases: { store } });
  */
 
 export {
-  createRedisIntentStore,
+  createRedisLedgerStore,
   DEFAULT_KEY_PREFIX,
-  DEFAULT_MAX_PENDING,
-  RedisIntentStoreError,
+  RedisLedgerStoreError,
   type RedisCommandClient,
-  type RedisIntentStoreOptions,
-} from './redis-intent-store.js';
-export type { IntentStore } from './intent-store.js';
+  type RedisLedgerStoreOptions,
+} from './ledger/redis-store.js';
+export type { LedgerStore } from './ledger/store.js';

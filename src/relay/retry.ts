@@ -4,7 +4,7 @@
  */
 
 import { nextDelayMs, type BackoffPolicy } from './backoff.js';
-import { ProviderError } from './provider-error.js';
+import { ProviderError } from './provider/error.js';
 
 export interface RetryOptions {
   readonly policy: BackoffPolicy;

@@ -9,8 +9,8 @@ import { mintCancelToken } from './cancel-token.js';
 import type { InitiateSessionRequest } from '../protocol/initiate-request.js';
 import { assertStrongTokenKey } from './key-strength.js';
 import { providerUrlProblem } from './options.js';
-import { errorFromReply, ProviderClient, type ProviderCredentials } from './provider-client.js';
-import { ProviderError } from './provider-error.js';
+import { errorFromReply, ProviderClient, type ProviderCredentials } from './provider/client.js';
+import { ProviderError } from './provider/error.js';
 
 export interface CreateSessionOptions {
   readonly provider: ProviderCredentials;
@@ -27,6 +27,11 @@ export interface CreateSessionOptions {
   /** Bound on each request to the provider. Default 10 s. */
   readonly timeoutMs?: number;
   readonly fetch?: typeof fetch;
+  /**
+   * Registers the new session in the relay's lease ledger (`relay.track`), so a session whose
+   * page never comes alive is cleaned up too. Its failure never fails the session.
+   */
+  readonly track?: (session: CreatedSession) => Promise<unknown>;
 }
 
 /** Everything the checkout page needs; nothing in it is secret from the shopper. */
@@ -77,11 +82,13 @@ export async function createSession(options: CreateSessionOptions): Promise<Crea
     throw new ProviderError('initiate session: the provider answered without a session id', { transient: false });
   }
   const referenceId = typeof body.referenceId === 'string' ? body.referenceId : options.request.referenceId;
-  return {
+  const created: CreatedSession = {
     sessionId,
     referenceId,
     url: (options.hostedFlowUrl ?? defaultHostedFlowUrl(options.provider.url))(sessionId),
     cancelToken: await mintCancelToken({ sessionId, expiresAt }, options.tokenKey),
     expiresAt: new Date(expiresAt).toISOString(),
   };
+  await options.track?.(created).catch(() => undefined);
+  return created;
 }

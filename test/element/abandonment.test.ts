@@ -3,7 +3,7 @@
 // where the session is still live, so "nothing arrived" cannot mean "not arrived yet".
 import { aTimeout, expect, waitUntil } from '@open-wc/testing';
 import type { BankPaySession } from '../../src/element/index.js';
-import { INTENT_REVOKE_AFTER_MS } from '../../src/protocol/cancel-request.js';
+import { INTENT_REVOKE_AFTER_MS } from '../../src/protocol/signal-request.js';
 import {
   arrived,
   CANCEL_TOKEN,

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fullJitterDelayMs, nextDelayMs, parseRetryAfterMs } from '../../src/relay/backoff.js';
-import { ProviderError } from '../../src/relay/provider-error.js';
+import { ProviderError } from '../../src/relay/provider/error.js';
 import { retryTransient } from '../../src/relay/retry.js';
 
 const policy = { baseDelayMs: 100, maxDelayMs: 1000 };

@@ -116,6 +116,7 @@ describe('POST /bank-pay/cancel', () => {
       'outcome',
       'reason',
       'referenceId',
+      'rule',
       'sessionId',
       'status',
       'statusDetails',
@@ -124,6 +125,7 @@ describe('POST /bank-pay/cancel', () => {
     ]);
     assert.equal(line!.referenceId, 'order-audit-7');
     assert.equal(line!.reason, 'flow-close');
+    assert.equal(line!.rule, 'confirm', 'a cancel the page asked for');
     assert.equal(line!.outcome, 'cancelled');
     assert.equal(line!.attempts, 1);
     assert.equal(line!.origin, SHOP_ORIGIN);
@@ -142,17 +144,15 @@ describe('POST /bank-pay/cancel', () => {
     assert.equal(body.outcome, 'cancelled');
   });
 
-  test('with intents: false, phases other than confirm are refused with a clear 400 and no provider call', async () => {
-    const plain = await startHarness({ relay: { intents: false } });
+  test('with leases: false, signals are refused with a clear 404 and cancels still work', async () => {
+    const plain = await startHarness({ relay: { leases: false } });
     try {
       const session = await plain.newSession();
-      for (const phase of ['intent', 'revoke']) {
-        const response = await plain.post(JSON.stringify({ sessionId: session.sessionId, token: session.cancelToken, reason: 'page-unload', phase }));
-        assert.equal(response.status, 400);
-        assert.match(((await response.json()) as { error: string }).error, /not enabled on this relay/);
-      }
-      const confirm = await plain.post(JSON.stringify({ sessionId: session.sessionId, token: session.cancelToken, reason: 'page-unload', phase: 'confirm' }));
-      assert.equal(confirm.status, 200);
+      const signal = await plain.signal(session, 'alive');
+      assert.equal(signal.http, 404);
+      assert.match(signal.body.error ?? '', /not enabled on this relay/);
+      const { http } = await plain.cancel(session);
+      assert.equal(http, 200);
       assert.equal((await plain.inspect(session.sessionId)).cancelCalls, 1);
     } finally {
       await plain.close();

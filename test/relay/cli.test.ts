@@ -90,20 +90,20 @@ describe('bank-pay-session relay', () => {
     assert.ok(!text.includes('leaky-secret-value') && !text.includes('weak-key-value'));
   });
 
-  test('a Redis for intents that cannot be reached stops the start, without the password of its URL', async () => {
+  test('a Redis for the lease ledger that cannot be reached stops the start, without the password of its URL', async () => {
     const cli = runCli(['--port', '0'], { ...env, BPS_REDIS_URL: 'redis://relay:hunter2@127.0.0.1:1' });
     assert.equal(await cli.exited, 1);
-    assert.match(cli.stderr(), /refusing to start\.\ncould not connect to Redis for the intent store/);
+    assert.match(cli.stderr(), /refusing to start\.\ncould not connect to Redis for the lease ledger/);
     assert.ok(!cli.stderr().includes('hunter2') && !cli.stdout().includes('hunter2'));
   });
 
-  test('with BPS_REDIS_URL, pending intents live in Redis', async (t) => {
+  test('with BPS_REDIS_URL, the lease ledger lives in Redis', async (t) => {
     const redis = await startRedisServer();
     if ('skip' in redis) return t.skip(redis.skip);
     const cli = runCli(['--port', '0', '--host', '127.0.0.1'], { ...env, BPS_REDIS_URL: redis.url });
     try {
       await eventually(() => (/listening on/.test(cli.stdout()) ? true : undefined), 15_000, 'the relay to listen');
-      assert.match(cli.stdout(), /cancel intents in Redis\)/);
+      assert.match(cli.stdout(), /lease ledger in Redis\)/);
     } finally {
       cli.child.kill('SIGTERM');
       await cli.exited;

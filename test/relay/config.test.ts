@@ -44,11 +44,13 @@ describe('relayOptionsFromEnv', () => {
     assert.equal(options.webhookSecret, undefined);
   });
 
-  test('the two-phase grace: BPS_INTENT_GRACE_MS, a whole number no shorter than the element allows', () => {
-    assert.deepEqual(relayOptionsFromEnv({ ...GOOD_ENV, BPS_INTENT_GRACE_MS: '4500' }).intents, { graceMs: 4500 });
-    assert.equal(relayOptionsFromEnv(GOOD_ENV).intents, undefined, 'the relay default applies');
-    assert.match(problemsOf(() => relayOptionsFromEnv({ ...GOOD_ENV, BPS_INTENT_GRACE_MS: '3s' }))[0]!, /^BPS_INTENT_GRACE_MS must be a whole number/);
-    assert.match(problemsOf(() => relayOptionsFromEnv({ ...GOOD_ENV, BPS_INTENT_GRACE_MS: '500' }))[0]!, /intents\.graceMs must be at least 2000/);
+  test('lease settings: BPS_LEASE_SECONDS and the others, whole numbers, checked by the relay\'s own rules', () => {
+    assert.deepEqual(relayOptionsFromEnv({ ...GOOD_ENV, BPS_LEASE_SECONDS: '5', BPS_INTENT_GRACE_MS: '4500' }).leases, { leaseMs: 5000, intentGraceMs: 4500 });
+    assert.deepEqual(relayOptionsFromEnv({ ...GOOD_ENV, BPS_AWAY_SECONDS: '900', BPS_MAX_SESSION_AGE_SECONDS: '3600' }).leases, { awayMs: 900_000, maxSessionAgeMs: 3_600_000 });
+    assert.equal(relayOptionsFromEnv(GOOD_ENV).leases, undefined, 'the relay default applies');
+    assert.match(problemsOf(() => relayOptionsFromEnv({ ...GOOD_ENV, BPS_LEASE_SECONDS: '1m' }))[0]!, /^BPS_LEASE_SECONDS must be a whole number of seconds/);
+    assert.match(problemsOf(() => relayOptionsFromEnv({ ...GOOD_ENV, BPS_INTENT_GRACE_MS: '500' }))[0]!, /^BPS_INTENT_GRACE_MS must be at least 2000/);
+    assert.match(problemsOf(() => relayOptionsFromEnv({ ...GOOD_ENV, BPS_LEASE_SECONDS: '60', BPS_AWAY_SECONDS: '30' }))[0]!, /^BPS_AWAY_SECONDS must be at least leases\.leaseMs/);
   });
 
   test('an empty environment names every required variable at once', () => {

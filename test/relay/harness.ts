@@ -10,7 +10,8 @@ import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../
 import { createRelay, createSession, type CreatedSession, type RelayApp, type RelayOptions } from '../../src/relay/index.js';
 import { serveRelay, type ServedRelay } from '../../src/relay/node.js';
 import type { InitiateSessionRequest } from '../../src/protocol/initiate-request.js';
-import type { CancelPhase, CancelResponse, PhaseResponse } from '../../src/protocol/cancel-request.js';
+import type { CancelResponse } from '../../src/protocol/cancel-request.js';
+import type { LeaseSignal, SignalResponse } from '../../src/protocol/signal-request.js';
 
 export const SHOP_ORIGIN = 'https://shop.example';
 export const CLIENT = { clientId: 'relay-test-client', clientSecret: 'relay-test-secret-9f8e7d6c' };
@@ -29,14 +30,6 @@ export const EFT_REQUEST: InitiateSessionRequest = {
   payor: { firstName: 'Alex', lastName: 'Tremblay', email: 'alex@example.com' },
 };
 
-/** What the cancel endpoint answers to any phase: a cancel outcome (confirm, refusals) or a phase outcome. */
-export interface PhaseAnswerBody {
-  readonly outcome: PhaseResponse['outcome'] | CancelResponse['outcome'];
-  readonly graceMs?: number;
-  readonly status?: string;
-  readonly error?: string;
-}
-
 export interface SandboxSessionView {
   session: { sessionId: string; status: string; statusDetails: string; referenceId: string };
   history: Array<{ at: string; type: string; httpStatus?: number; outcome?: string }>;
@@ -52,7 +45,8 @@ export interface Harness {
   readonly logs: Array<Record<string, unknown>>;
   /** Every request the relay sent to the provider (method + path). */
   readonly providerRequests: string[];
-  newSession(overrides?: Partial<InitiateSessionRequest>, tokenKey?: string, sessionTimeoutMs?: number): Promise<CreatedSession>;
+  /** `track`: register it in the relay's lease ledger at creation (`relay.track`). */
+  newSession(overrides?: Partial<InitiateSessionRequest>, tokenKey?: string, sessionTimeoutMs?: number, track?: boolean): Promise<CreatedSession>;
   inspect(sessionId: string): Promise<SandboxSessionView>;
   faults(faults: Record<string, unknown>): Promise<void>;
   clearFaults(): Promise<void>;
@@ -60,8 +54,8 @@ export interface Harness {
   /** POST {relay}/bank-pay/cancel with a raw body. */
   post(body: string, options?: { contentType?: string | null; origin?: string | null; path?: string }): Promise<Response>;
   cancel(session: CreatedSession, options?: { origin?: string | null; token?: string; reason?: string }): Promise<{ http: number; body: CancelResponse }>;
-  /** POST a two-phase request (`confirm` is sent with its phase field spelled out). */
-  phase(session: CreatedSession, phase: CancelPhase, options?: { token?: string }): Promise<{ http: number; body: PhaseAnswerBody }>;
+  /** POST {relay}/bank-pay/signals, as the element sends it. */
+  signal(session: CreatedSession, signal: LeaseSignal, options?: { token?: string }): Promise<{ http: number; body: Partial<SignalResponse> }>;
   auditLines(sessionId?: string): Array<Record<string, unknown>>;
   close(): Promise<void>;
 }
@@ -147,8 +141,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     tokenKeys,
     logs,
     providerRequests,
-    async newSession(overrides = {}, tokenKey = tokenKeys[0]!, sessionTimeoutMs) {
+    async newSession(overrides = {}, tokenKey = tokenKeys[0]!, sessionTimeoutMs, track = false) {
       return createSession({
+        ...(track ? { track: relay.track } : {}),
         provider: { url: sandbox.url, ...CLIENT },
         tokenKey,
         request: { ...EFT_REQUEST, referenceId: `order-${Math.random().toString(36).slice(2, 10)}`, ...overrides },
@@ -179,9 +174,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const response = await harness.post(JSON.stringify({ sessionId: session.sessionId, token, reason }), { origin });
       return { http: response.status, body: (await response.json()) as CancelResponse };
     },
-    async phase(session, phase, { token = session.cancelToken } = {}) {
-      const response = await harness.post(JSON.stringify({ sessionId: session.sessionId, token, reason: 'page-unload', phase }));
-      return { http: response.status, body: (await response.json()) as PhaseAnswerBody };
+    async signal(session, signal, { token = session.cancelToken } = {}) {
+      const response = await harness.post(JSON.stringify({ sessionId: session.sessionId, token, signal }), { path: '/bank-pay/signals' });
+      return { http: response.status, body: (await response.json()) as Partial<SignalResponse> };
     },
     auditLines(sessionId) {
       return logs.filter((line) => line.type === 'bank-pay.cancel' && (sessionId === undefined || line.sessionId === sessionId));

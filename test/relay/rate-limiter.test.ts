@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BoundedMap } from '../../src/relay/bounded-map.js';
-import { createRateLimiter } from '../../src/relay/rate-limiter.js';
+import { createRateLimiter } from '../../src/relay/http/rate-limiter.js';
 
 describe('rate limiter', () => {
   test('allows `limit` requests per window and key, then says when to come back', () => {

@@ -1,30 +1,30 @@
 /**
- * The Redis intent store against a real redis-server on loopback: the shared store contract,
- * then two relay instances sharing one Redis (an intent on one and a revoke on the other cancel
- * nothing; a grace that ends is acted on once across both), and a restarted relay resuming an
- * intent it never received. Skipped with a message naming the Debian package when
- * redis-server is missing; a failure instead when CI=true.
+ * The lease ledger in a real redis-server on loopback: the store contract the memory store
+ * passes too, then two relay instances sharing it: signals to either keep the session, one
+ * cancel across both when the page goes silent, and an instance killed (SIGKILL, a real
+ * process) while holding entries, which the other then acts on. Skipped with a message naming
+ * the Debian package when redis-server is missing; a failure instead when CI=true.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createClient } from 'redis';
-import { MIN_INTENT_GRACE_MS } from '../../src/protocol/cancel-request.js';
-import type { IntentStore } from '../../src/relay/intent-store.js';
-import { createRedisIntentStore } from '../../src/relay/redis.js';
+import { fileURLToPath } from 'node:url';
+import { createSession, type CreatedSession } from '../../src/relay/index.js';
+import type { LedgerStore } from '../../src/relay/ledger/store.js';
+import { createRedisLedgerStore, DEFAULT_KEY_PREFIX } from '../../src/relay/redis.js';
 import { sleep } from '../../src/relay/retry.js';
-import { describeIntentStoreContract } from './intent-store-contract.js';
-import { startSandbox } from '../../src/sandbox/index.js';
-import { CLIENT, eventually, randomKey, SHOP_ORIGIN, startHarness, type Harness } from './harness.js';
+import { CLIENT, EFT_REQUEST, eventually, SHOP_ORIGIN, startHarness, type Harness } from './harness.js';
+import { describeLedgerStoreContract } from './ledger-store-contract.js';
 import { startRedisServer, type RunningRedis } from './redis-server.js';
 
-const GRACE_MS = MIN_INTENT_GRACE_MS;
-const POLL_MS = 100;
-const pastTheGrace = () => sleep(GRACE_MS + 800);
+const LEASE_MS = 1000;
+const LEASES = { leaseMs: LEASE_MS, sweepIntervalMs: 100 };
+const BOUND_MS = 3000;
+const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 
 let redis: RunningRedis | undefined;
 let skipReason = '';
-
 before(async () => {
   const started = await startRedisServer();
   if ('skip' in started) {
@@ -39,164 +39,143 @@ after(() => redis?.stop());
 /** A fresh key prefix: every test sees only its own keys on the one server. */
 const freshPrefix = () => `bank-pay-test:{${randomUUID()}}:`;
 
-// The groups wait on graces side by side, so the file takes about one grace or two.
-describe('the Redis intent store', { concurrency: true }, () => {
-  describeIntentStoreContract('redis', () =>
-    redis && { make: (maxPending) => createRedisIntentStore({ url: redis!.url, keyPrefix: freshPrefix(), ...(maxPending ? { maxPending } : {}) }) },
-  );
+describeLedgerStoreContract('redis', () => redis && { make: () => createRedisLedgerStore({ url: redis!.url, keyPrefix: freshPrefix() }) }, 'redis-server is not installed');
 
-  function sharedRelay(store: IntentStore, extra: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
-    return startHarness({ ...extra, relay: { ...extra.relay, intents: { store, graceMs: GRACE_MS, pollIntervalMs: POLL_MS } } });
-  }
+async function signal(relayUrl: string, session: CreatedSession, kind: string): Promise<number> {
+  const response = await fetch(`${relayUrl}/bank-pay/signals`, {
+    method: 'POST',
+    headers: { origin: SHOP_ORIGIN },
+    body: JSON.stringify({ sessionId: session.sessionId, token: session.cancelToken, signal: kind }),
+  });
+  await response.body?.cancel();
+  return response.status;
+}
 
-  function intentCancelLines(harnesses: Harness[], sessionId: string) {
-    return harnesses.flatMap((h) => h.auditLines(sessionId)).filter((line) => line.phase === 'intent');
-  }
-
-  describe('two relay instances sharing one Redis', { concurrency: true }, () => {
-    let a: Harness;
-    let b: Harness;
-    const stores: IntentStore[] = [];
-    before(async () => {
-      if (!redis) return;
-      const keyPrefix = freshPrefix();
-      // Each instance with its own connection, as two processes would have.
-      stores.push(await createRedisIntentStore({ url: redis.url, keyPrefix }), await createRedisIntentStore({ url: redis.url, keyPrefix }));
-      a = await sharedRelay(stores[0]!);
-      b = await sharedRelay(stores[1]!, { sharedSandbox: a.sandbox, relay: { tokenKeys: a.tokenKeys } });
-    });
-    after(async () => {
-      await b?.close();
-      await a?.close();
-      await Promise.all(stores.map((store) => store.close()));
-    });
-
-    test('an intent on A and its revoke on B: nothing is cancelled', async (t) => {
-      if (!redis) return t.skip(skipReason);
-      const session = await a.newSession();
-      assert.equal((await a.phase(session, 'intent')).body.outcome, 'pending');
-      assert.deepEqual((await b.phase(session, 'revoke')).body, { outcome: 'revoked' });
-      await pastTheGrace();
-      const view = await a.inspect(session.sessionId);
-      assert.equal(view.session.status, 'Initiated');
-      assert.equal(view.cancelCalls, 0);
-    });
-
-    test('intents whose grace ends are acted on exactly once across both instances', async (t) => {
-      if (!redis) return t.skip(skipReason);
-      // Received by A or by B; both instances wait on their own and both poll the store.
-      const sessions = await Promise.all(Array.from({ length: 6 }, () => a.newSession()));
-      await Promise.all(sessions.map((session, index) => (index % 2 ? b : a).phase(session, 'intent')));
-      for (const session of sessions) {
-        const view = await eventually(async () => {
-          const seen = await a.inspect(session.sessionId);
-          return seen.session.status === 'Cancelled' ? seen : undefined;
-        }, GRACE_MS + 5000, 'the intent to be acted on');
-        assert.equal(view.cancelCalls, 1);
-      }
-      await sleep(POLL_MS * 3);
-      for (const session of sessions) {
-        assert.equal((await a.inspect(session.sessionId)).cancelCalls, 1, 'still one provider cancel after more polls');
-        assert.equal(intentCancelLines([a, b], session.sessionId).length, 1, 'one audit line across both instances');
-      }
-    });
-
-    test('an intent on A, the confirm on B: cancelled at once, nothing more when the grace ends', async (t) => {
-      if (!redis) return t.skip(skipReason);
-      const session = await a.newSession();
-      await a.phase(session, 'intent');
-      assert.equal((await b.phase(session, 'confirm')).body.outcome, 'cancelled');
-      assert.deepEqual((await a.phase(session, 'intent')).body, { outcome: 'already-acted' }, 'A knows B acted');
-      await pastTheGrace();
-      assert.equal((await a.inspect(session.sessionId)).cancelCalls, 1);
-      assert.equal(intentCancelLines([a, b], session.sessionId).length, 0);
-    });
-
-    test('the store holds no secret: only ids, deadlines and the token expiry', async (t) => {
-      if (!redis) return t.skip(skipReason);
-      const session = await a.newSession();
-      await a.phase(session, 'intent');
-      const client = createClient({ url: redis.url });
-      await client.connect();
-      try {
-        const keys = await client.keys('bank-pay-test:*');
-        const values = await Promise.all(keys.filter((key) => key.includes(':s:')).map((key) => client.get(key)));
-        const dump = JSON.stringify(values);
-        assert.ok(dump.includes(session.sessionId), 'the pending intent is there');
-        assert.ok(!dump.includes(session.cancelToken), 'but not its token');
-        assert.ok(!dump.includes(a.tokenKeys[0]!));
-      } finally {
-        await client.close();
-        await a.phase(session, 'revoke');
-      }
-    });
+describe('two relay instances sharing one Redis ledger', { concurrency: true }, () => {
+  let a: Harness;
+  let b: Harness;
+  const stores: LedgerStore[] = [];
+  before(async () => {
+    if (!redis) return;
+    const keyPrefix = freshPrefix();
+    // Each instance with its own connection, as two processes would have.
+    stores.push(await createRedisLedgerStore({ url: redis.url, keyPrefix }), await createRedisLedgerStore({ url: redis.url, keyPrefix }));
+    a = await startHarness({ relay: { leases: { ...LEASES, store: stores[0]! } } });
+    b = await startHarness({ sharedSandbox: a.sandbox, relay: { tokenKeys: a.tokenKeys, leases: { ...LEASES, store: stores[1]! } } });
+  });
+  after(async () => {
+    await b?.close();
+    await a?.close();
+    await Promise.all(stores.map((store) => store.close()));
   });
 
-  describe('a relay restarted while an intent is pending', () => {
-    test('resumes it: the new instance acts on it once its grace ends', async (t) => {
-      if (!redis) return t.skip(skipReason);
-      const keyPrefix = freshPrefix();
-      // The provider outlives both relay instances.
-      const sandbox = await startSandbox({ port: 0, clients: [CLIENT], allowedOrigins: [SHOP_ORIGIN] });
-      const tokenKeys = [randomKey()];
-      const firstStore = await createRedisIntentStore({ url: redis.url, keyPrefix });
-      const first = await sharedRelay(firstStore, { sharedSandbox: sandbox, relay: { tokenKeys } });
-      let restarted: Harness | undefined;
-      let secondStore: IntentStore | undefined;
-      try {
-        const session = await first.newSession();
-        await first.phase(session, 'intent');
-        // Stops before the grace ends: its own wait is dropped, the intent stays in Redis.
-        assert.deepEqual(await first.relay.drain(0), { settled: 0, abandoned: 0, intentsLeft: 1 });
-        await first.close();
-        await firstStore.close();
-        assert.equal((await first.inspect(session.sessionId)).cancelCalls, 0);
-
-        secondStore = await createRedisIntentStore({ url: redis.url, keyPrefix });
-        restarted = await sharedRelay(secondStore, { sharedSandbox: sandbox, relay: { tokenKeys } });
-        const view = await eventually(async () => {
-          const seen = await restarted!.inspect(session.sessionId);
-          return seen.session.status === 'Cancelled' ? seen : undefined;
-        }, GRACE_MS + 5000, 'the resumed intent to be acted on');
-        assert.equal(view.cancelCalls, 1);
-        const [line] = intentCancelLines([restarted], session.sessionId);
-        assert.equal(line?.outcome, 'cancelled');
-      } finally {
-        await restarted?.close();
-        await secondStore?.close();
-        await sandbox.close();
-      }
-    });
+  test('heartbeats landing on either instance keep the session for three leases', async (t) => {
+    if (!redis) return t.skip(skipReason);
+    const session = await a.newSession();
+    const until = Date.now() + 3 * LEASE_MS;
+    for (let i = 0; Date.now() < until; i++) {
+      assert.equal(await signal(i % 2 ? a.relayUrl : b.relayUrl, session, 'alive'), 200);
+      await sleep(LEASE_MS / 4);
+    }
+    const view = await a.inspect(session.sessionId);
+    assert.deepEqual([view.session.status, view.cancelCalls], ['Initiated', 0]);
+    await a.cancel(session);
   });
 
-  describe('createRedisIntentStore', { concurrency: true }, () => {
-    test('an unreachable Redis is a clear error at once, without the password of the URL', async () => {
-      await assert.rejects(
-        createRedisIntentStore({ url: 'redis://relay:hunter2@127.0.0.1:1' }),
-        (error: Error) => /could not connect to Redis for the intent store/.test(error.message) && !error.message.includes('hunter2'),
+  test('a page that goes silent is cancelled exactly once across both instances', async (t) => {
+    if (!redis) return t.skip(skipReason);
+    const session = await a.newSession();
+    await signal(a.relayUrl, session, 'alive');
+    await signal(b.relayUrl, session, 'alive');
+    await eventually(async () => ((await a.inspect(session.sessionId)).session.status === 'Cancelled' ? true : undefined), LEASE_MS + BOUND_MS, 'the cancel');
+    await sleep(500);
+    assert.equal((await a.inspect(session.sessionId)).cancelCalls, 1);
+    assert.equal([...a.auditLines(session.sessionId), ...b.auditLines(session.sessionId)].length, 1, 'one audit line, from the instance that acted');
+  });
+
+  test('a cancel on one instance: the other, and a duplicate to it, make no second provider call', async (t) => {
+    if (!redis) return t.skip(skipReason);
+    const session = await a.newSession();
+    await signal(a.relayUrl, session, 'alive');
+    assert.equal((await a.cancel(session)).body.outcome, 'cancelled');
+    const duplicate = await b.cancel(session, { reason: 'page-gone' });
+    assert.deepEqual([duplicate.http, duplicate.body.outcome], [202, 'in-progress']);
+    await sleep(LEASE_MS + 500);
+    assert.equal((await a.inspect(session.sessionId)).cancelCalls, 1);
+  });
+});
+
+describe('a relay process killed while it holds entries', () => {
+  test('the surviving instance acts on them once their leases lapse', async (t) => {
+    if (!redis) return t.skip(skipReason);
+    // The process uses the CLI's default key prefix, so the survivor shares it (a fresh server's keys).
+    const survivorStore = await createRedisLedgerStore({ url: redis.url, keyPrefix: DEFAULT_KEY_PREFIX });
+    const survivor = await startHarness({ relay: { leases: { ...LEASES, store: survivorStore } } });
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'relay', '--port', '0', '--host', '127.0.0.1'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        BPS_PROVIDER_URL: survivor.sandbox.url,
+        BPS_CLIENT_ID: CLIENT.clientId,
+        BPS_CLIENT_SECRET: CLIENT.clientSecret,
+        BPS_TOKEN_KEYS: survivor.tokenKeys.join(','),
+        BPS_ALLOWED_ORIGINS: SHOP_ORIGIN,
+        BPS_REDIS_URL: redis.url,
+        BPS_LEASE_SECONDS: '2',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (chunk) => (out += chunk));
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    try {
+      const url = await eventually(() => /listening on (http:\/\/[^/\s]+)/.exec(out)?.[1], 20_000, 'the relay process to listen');
+      const sessions = await Promise.all(
+        [1, 2, 3].map(() => createSession({ provider: { url: survivor.sandbox.url, ...CLIENT }, tokenKey: survivor.tokenKeys[0]!, request: { ...EFT_REQUEST, referenceId: `kill-${randomUUID().slice(0, 8)}` } })),
       );
-    });
-
-    test('takes a connected node-redis client, and leaves it open on close', async (t) => {
-      if (!redis) return t.skip(skipReason);
-      const client = createClient({ url: redis.url });
-      await client.connect();
-      try {
-        const store = await createRedisIntentStore({ client, keyPrefix: freshPrefix() });
-        assert.equal(store.shared, true);
-        const id = randomUUID();
-        assert.equal((await store.apply(id, { type: 'revoke' }, Date.now())).verdict, 'nothing-pending');
-        await store.close();
-        assert.equal(await client.ping(), 'PONG');
-      } finally {
-        await client.close();
+      for (const session of sessions) assert.equal(await signal(url, session, 'alive'), 200);
+      child.kill('SIGKILL');
+      await exited;
+      for (const session of sessions) {
+        await eventually(async () => ((await survivor.inspect(session.sessionId)).session.status === 'Cancelled' ? true : undefined), 2000 + BOUND_MS, 'the survivor to cancel');
+        assert.equal((await survivor.inspect(session.sessionId)).cancelCalls, 1);
       }
-    });
+      assert.deepEqual(survivor.auditLines().map((line) => line.rule), ['lease-lapsed', 'lease-lapsed', 'lease-lapsed']);
+    } finally {
+      child.kill('SIGKILL');
+      await survivor.close();
+      await survivorStore.close();
+    }
+  });
+});
 
-    test('refuses bad options by name', async () => {
-      await assert.rejects(createRedisIntentStore({}), /needs a client or a url/);
-      await assert.rejects(createRedisIntentStore({ url: 'redis://x', maxPending: 0 }), /maxPending/);
-      await assert.rejects(createRedisIntentStore({ client: {} as never }), /sendCommand/);
-    });
+describe('a relay fleet that was down while leases lapsed', () => {
+  test('on restart, silence is only counted after a whole lease of listening: a page that beats again is kept', async (t) => {
+    if (!redis) return t.skip(skipReason);
+    const keyPrefix = freshPrefix();
+    const firstStore = await createRedisLedgerStore({ url: redis.url, keyPrefix });
+    const first = await startHarness({ relay: { leases: { ...LEASES, store: firstStore } } });
+    const freshStore = await createRedisLedgerStore({ url: redis.url, keyPrefix });
+    let fresh: Harness | undefined;
+    try {
+      const back = await first.newSession();
+      const gone = await first.newSession();
+      for (const session of [back, gone]) assert.equal(await signal(first.relayUrl, session, 'alive'), 200);
+      // The whole fleet stops sweeping (a deploy) for longer than a lease; the entries stay in Redis.
+      await first.relay.drain(0);
+      await sleep(2 * LEASE_MS);
+      fresh = await startHarness({ sharedSandbox: first.sandbox, relay: { tokenKeys: first.tokenKeys, leases: { ...LEASES, store: freshStore } } });
+      const until = Date.now() + 2.5 * LEASE_MS;
+      while (Date.now() < until) {
+        assert.equal(await signal(fresh.relayUrl, back, 'alive'), 200);
+        await sleep(LEASE_MS / 4);
+      }
+      assert.equal((await fresh.inspect(back.sessionId)).cancelCalls, 0, 'the page that beat again is kept');
+      await eventually(async () => ((await fresh!.inspect(gone.sessionId)).session.status === 'Cancelled' ? true : undefined), 2 * LEASE_MS + BOUND_MS, 'the silent one, a lease later');
+      assert.ok(fresh.logs.some((line) => line.type === 'bank-pay.lease' && line.event === 'kept' && line.sessionId === gone.sessionId), 'first kept while the relay had not listened a lease');
+    } finally {
+      await fresh?.close();
+      await first.close();
+      await Promise.all([firstStore.close(), freshStore.close()]);
+    }
   });
 });

@@ -1,4 +1,4 @@
-// The element's size budget: with Lit left external, minified and gzipped, at most 4 KB.
+// The element's size budget: with Lit left external, minified and gzipped, at most 5 KB.
 // Built with the project's own bundler (Vite), in memory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { build, type Rollup } from 'vite';
 
-const BUDGET_BYTES = 4096;
+const BUDGET_BYTES = 5120;
 
 test(`the element (define module, Lit external) is at most ${BUDGET_BYTES} bytes minified and gzipped`, async () => {
   const root = fileURLToPath(new URL('../..', import.meta.url));

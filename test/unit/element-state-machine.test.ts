@@ -55,6 +55,7 @@ describe('element state machine', () => {
       'flow-close': 'closed',
       api: 'closed',
       'tab-hidden': 'closed',
+      'page-gone': 'closed', // sent by the browser (fetchLater), never fed to the machine
       'spa-navigation': 'navigated',
       'page-unload': 'unloaded',
       bfcache: 'unloaded',

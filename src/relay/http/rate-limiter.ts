@@ -4,7 +4,7 @@
  * belongs in the load balancer or WAF in front of the relay.
  */
 
-import { BoundedMap } from './bounded-map.js';
+import { BoundedMap } from '../bounded-map.js';
 
 export interface RateLimit {
   /** Requests allowed per window. */

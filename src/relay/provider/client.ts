@@ -5,11 +5,11 @@
  * 400 or 404 means for them. No credential or token ever reaches an error message.
  */
 
-import { isProblemDetails, type ProblemDetails } from '../protocol/problem.js';
+import { isProblemDetails, type ProblemDetails } from '../../protocol/problem.js';
 import { AccessTokenCache, type AccessToken } from './access-token.js';
-import { parseRetryAfterMs } from './backoff.js';
-import { utf8ToBase64 } from './base64url.js';
-import { isTransientHttpStatus, ProviderError } from './provider-error.js';
+import { parseRetryAfterMs } from '../backoff.js';
+import { utf8ToBase64 } from '../base64url.js';
+import { isTransientHttpStatus, ProviderError } from './error.js';
 
 export interface ProviderCredentials {
   /** The provider's base URL, e.g. https://payments-uat.flinksapp.com or the sandbox's URL. */

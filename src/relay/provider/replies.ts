@@ -4,7 +4,7 @@
  * tell them apart.
  */
 
-import { errorFromReply, type ProviderReply } from './provider-client.js';
+import { errorFromReply, type ProviderReply } from './client.js';
 
 export interface SessionStatusSnapshot {
   readonly status: string;

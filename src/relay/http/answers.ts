@@ -1,8 +1,8 @@
 /** How the relay's routes answer: JSON, never cached, with the HTTP status each outcome deserves. */
 
 import type { Context } from 'hono';
-import type { CancelResponse } from '../protocol/cancel-request.js';
-import type { CancelSettlement } from './cancel-service.js';
+import type { CancelResponse } from '../../protocol/cancel-request.js';
+import type { CancelSettlement } from '../cancel-service.js';
 import type { RateDecision } from './rate-limiter.js';
 
 export type JsonStatus = 200 | 202 | 400 | 401 | 403 | 404 | 413 | 415 | 429 | 500 | 502 | 503;
@@ -27,6 +27,8 @@ export function cancelHttpStatus(response: CancelResponse): JsonStatus {
       return 403;
     case 'failed':
       return response.retrying ? 202 : 502;
+    case 'in-progress':
+      return 202;
   }
 }
 

@@ -3,8 +3,8 @@
 import type { Context } from 'hono';
 
 export interface ClientIpOptions {
-  readonly clientIp: ((c: Context) => string | undefined) | undefined;
-  readonly clientIpHeader: string | undefined;
+  readonly clientIp?: ((c: Context) => string | undefined) | undefined;
+  readonly clientIpHeader?: string | undefined;
 }
 
 export function clientIpOf(c: Context, options: ClientIpOptions): string | undefined {

@@ -1,6 +1,6 @@
 /** What went wrong talking to the provider, and whether trying again can help. */
 
-import type { ProblemDetails } from '../protocol/problem.js';
+import type { ProblemDetails } from '../../protocol/problem.js';
 
 export class ProviderError extends Error {
   override readonly name = 'ProviderError';

@@ -1,0 +1,159 @@
+/**
+ * The one sweeper that acts on passed deadlines. Each tick it claims the due entries (a claim
+ * succeeds for one relay instance; it lapses if that instance dies), reads each session's
+ * provider status, and cancels only a session still live; a session the provider ended is
+ * closed, one it cannot be asked about is looked at again later. Knows nothing of HTTP.
+ */
+
+import type { SessionStatus } from '../../protocol/status.js';
+import { LedgerUnavailable, type Ledger } from './ledger.js';
+import type { LapseRule, LedgerEntry } from './rules.js';
+
+export type StatusReading =
+  | { readonly kind: 'live' }
+  | { readonly kind: 'ended'; readonly status: SessionStatus }
+  | { readonly kind: 'not-found' }
+  | { readonly kind: 'unreachable'; readonly error: string };
+
+export type ClaimedEntry = Extract<LedgerEntry, { state: 'claimed' }>;
+
+export interface SweeperOptions {
+  readonly ledger: Ledger;
+  readonly intervalMs: number;
+  /** Reads the provider status of a claimed session. Never rejects. */
+  readonly readStatus: (sessionId: string) => Promise<StatusReading>;
+  /** Cancels a session whose deadline lapsed by `rule`; resolves when the cancel settled. Never rejects. */
+  readonly cancel: (entry: ClaimedEntry, rule: LapseRule) => Promise<unknown>;
+  /** Something notable that is not a cancel: a session kept, ended or expired, a store failure. */
+  readonly report: (line: { readonly event: string; readonly sessionId?: string; readonly rule?: LapseRule; readonly status?: string; readonly error?: string }) => void;
+  /** Most entries acted on at once; the rest wait for the next tick. Default 64. */
+  readonly concurrency?: number;
+}
+
+/** Entries claimed per tick at most, so one tick stays short. */
+const BATCH = 256;
+
+export class Sweeper {
+  readonly #options: SweeperOptions;
+  /** Claims this instance is acting on, by claim id: renewed each tick until done. */
+  readonly #working = new Map<string, { sessionId: string; done: Promise<void> }>();
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #ticking = false;
+  #stopped = false;
+  /** Since when this instance has been sweeping without a gap. */
+  #upSince = 0;
+  #lastTick = 0;
+
+  constructor(options: SweeperOptions) {
+    this.#options = options;
+  }
+
+  start(): void {
+    if (this.#timer || this.#stopped) return;
+    this.#timer = setInterval(() => void this.tick(), this.#options.intervalMs);
+    // A relay with nothing else to do may exit: the sweeper alone never holds the process.
+    (this.#timer as { unref?: () => void }).unref?.();
+  }
+
+  /** Claims and acts on what is due now. Exposed for tests and serverless schedulers (a cron). */
+  async tick(): Promise<void> {
+    if (this.#ticking || this.#stopped) return;
+    this.#ticking = true;
+    const now = this.#options.ledger.now();
+    // A gap in the ticks (a restart, a suspended process, a long pause): signals may have gone
+    // unheard meanwhile, so silence only counts again after a whole lease of listening.
+    if (now - this.#lastTick > Math.max(3 * this.#options.intervalMs, 5000)) this.#upSince = now;
+    this.#lastTick = now;
+    try {
+      await this.#renewClaims();
+      const room = (this.#options.concurrency ?? 64) - this.#working.size;
+      if (room <= 0) return;
+      const due = await this.#options.ledger.due(Math.min(BATCH, room));
+      for (const sessionId of due) {
+        if (this.#stopped) break;
+        const claimId = crypto.randomUUID();
+        const claim = await this.#options.ledger.apply(sessionId, { type: 'claim', claimId });
+        if (claim.verdict === 'expired') this.#options.report({ event: 'expired', sessionId });
+        if (claim.verdict === 'unknown') await this.#forget(sessionId);
+        if (claim.verdict !== 'claimed' || claim.entry?.state !== 'claimed') continue;
+        const done = this.#act(claim.entry).finally(() => this.#working.delete(claimId));
+        this.#working.set(claimId, { sessionId, done });
+      }
+    } catch (error) {
+      this.#options.report({ event: 'store-error', error: error instanceof Error ? error.message : 'unknown error' });
+    } finally {
+      this.#ticking = false;
+    }
+  }
+
+  /** Stops claiming; waits up to `timeoutMs` for the work in hand. Returns how many were left (their claims lapse for another instance). */
+  async stop(timeoutMs: number): Promise<number> {
+    this.#stopped = true;
+    clearInterval(this.#timer);
+    const work = [...this.#working.values()].map((item) => item.done);
+    if (work.length === 0) return 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([Promise.allSettled(work), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+    return this.#working.size;
+  }
+
+  get working(): number {
+    return this.#working.size;
+  }
+
+  async #act(entry: ClaimedEntry): Promise<void> {
+    const { ledger } = this.#options;
+    const { sessionId, claimId, rule } = entry;
+    try {
+      if (rule !== 'max-age' && this.#deaf()) {
+        // The relay (or its store) was not listening for a whole lease: the page may have been
+        // beating into the void. It gets a lease to be heard before its silence counts.
+        await ledger.apply(sessionId, { type: 'release', claimId, retryInMs: ledger.settings.leaseMs });
+        this.#options.report({ event: 'kept', sessionId, rule, error: 'the relay has not been listening for a whole lease yet' });
+        return;
+      }
+      const reading = await this.#options.readStatus(sessionId);
+      if (reading.kind === 'ended' || reading.kind === 'not-found') {
+        await ledger.apply(sessionId, { type: 'ended', status: reading.kind === 'ended' ? reading.status : 'Expired' });
+        this.#options.report({ event: 'ended', sessionId, rule, status: reading.kind === 'ended' ? reading.status : 'not-found' });
+        return;
+      }
+      if (reading.kind === 'unreachable') {
+        // A doubt keeps the session: ask again after a lease.
+        await ledger.apply(sessionId, { type: 'release', claimId, retryInMs: ledger.settings.leaseMs });
+        this.#options.report({ event: 'kept', sessionId, rule, error: reading.error });
+        return;
+      }
+      // Still live: the cancel goes ahead only if no page signal overtook the claim meanwhile.
+      const act = await ledger.apply(sessionId, { type: 'act', claimId });
+      if (act.verdict !== 'act') {
+        this.#options.report({ event: 'kept', sessionId, rule, error: 'the page signalled while the status was read' });
+        return;
+      }
+      await this.#options.cancel(entry, rule);
+    } catch (error) {
+      // The store failed mid-way: the claim lapses and a sweep looks at the entry again.
+      const message = error instanceof LedgerUnavailable ? error.message : 'internal error';
+      this.#options.report({ event: 'store-error', sessionId, error: message });
+    }
+  }
+
+  /** True when this instance has not heard signals (and written them) for a whole lease. */
+  #deaf(): boolean {
+    const { ledger } = this.#options;
+    return ledger.now() - Math.max(this.#upSince, ledger.failedAt) < ledger.settings.leaseMs;
+  }
+
+  async #renewClaims(): Promise<void> {
+    const { ledger } = this.#options;
+    for (const [claimId, { sessionId }] of this.#working) {
+      await ledger.apply(sessionId, { type: 'renew', claimId }).catch(() => undefined);
+    }
+  }
+
+  /** A due id with no entry (it expired in Redis): drops it from the due index. */
+  async #forget(sessionId: string): Promise<void> {
+    await this.#options.ledger.store.swap(sessionId, undefined, { text: undefined, dueAt: undefined, keepUntil: 0 }).catch(() => undefined);
+  }
+}
