@@ -43,6 +43,8 @@ export function createMerchantApp(options: MerchantAppOptions) {
     if (typeof checkout === 'string') return c.json({ error: checkout }, 400);
     try {
       const session = await createSession({
+        // In the lease ledger from creation on: a session whose page never loads is cleaned up too.
+        track: relay.track,
         provider: options.relay.provider,
         tokenKey: options.relay.tokenKeys[0]!,
         sessionTimeoutMs: options.sessionTimeoutMs,

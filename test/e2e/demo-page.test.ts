@@ -8,14 +8,15 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import type { BrowserContext, Frame, Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Frame, type Page } from 'playwright-core';
 import { STRINGS } from '../../src/element/strings.js';
 import { hostedStrings } from '../../src/sandbox/hosted/strings.js';
 import { formatMoney, ORDER_SUMMARY } from '../../demo/order.js';
 import { freePort } from '../../demo/stack.js';
 import { DEMO_STRINGS } from '../../demo/strings.js';
 import { axeViolations } from '../support/axe.js';
-import { completeHostedFlow, hostedFrame, isCancelled, openCheckout, useStackAndChromium, waitForCancelled } from './support.js';
+import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium.mjs';
+import { completeHostedFlow, hostedFrame, isCancelled, openCheckout, relayLog, startE2EStack, useStackAndChromium, waitForCancelled } from './support.js';
 
 const artifacts = new URL('../../test-results/', import.meta.url);
 mkdirSync(artifacts, { recursive: true });
@@ -260,6 +261,25 @@ describe('the demo checkout page', () => {
       await context.close();
     });
   }
+
+  test('with a short lease (BPS_LEASE_SECONDS), the session of a killed browser is cancelled by the relay', async () => {
+    const stack = await startE2EStack({ leaseMs: 2000 });
+    const server = await chromium.launchServer({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+    try {
+      const browser = await chromium.connect(server.wsEndpoint());
+      const { sessionId } = await openCheckout(await browser.newContext(), stack);
+      // Killed as the system kills it: no page event runs, no beacon and no deferred fetch leave.
+      server.process().kill('SIGKILL');
+      const record = await waitForCancelled(stack, sessionId, 20_000);
+      assert.ok(isCancelled(record.session.status), `still ${record.session.status}`);
+      assert.equal(record.cancelCalls, 1);
+      const audit = relayLog.filter((line) => line.sessionId === sessionId && line.type === 'bank-pay.cancel');
+      assert.deepEqual(audit.map((line) => line.reason), ['lease'], JSON.stringify(audit));
+    } finally {
+      await server.close().catch(() => undefined);
+      await stack.close();
+    }
+  });
 
   test('npm start lists every demo page and the variables that move its ports', async () => {
     const ports = { BPS_SANDBOX_PORT: await freePort(), BPS_MERCHANT_PORT: await freePort(), BPS_DEMO_PORT: await freePort() };
