@@ -162,6 +162,8 @@ async function runtimesSuite() {
 const suites = {
   typecheck,
   unit: () => nodeSuite('unit', ['test/protocol', 'test/unit', 'bench/lib'], { concurrency: 2 }),
+  // README.md and docs/**: relative links and anchors resolve; code blocks marked runnable run.
+  docs: () => nodeSuite('docs', ['test/docs']),
   sandbox: () => nodeSuite('sandbox', ['test/sandbox']),
   relay: () => nodeSuite('relay', ['test/relay']),
   browser: () => browserSuite('browser'),

@@ -1,5 +1,5 @@
 /**
- * HTTP client for the provider's session API (PROVIDER.md). It authenticates, bounds every
+ * HTTP client for the provider's session API (docs/provider.md). It authenticates, bounds every
  * request with a timeout, re-authorizes once on a 401, and turns transport failures into
  * ProviderError. It does not retry and does not interpret statuses: callers decide what a
  * 400 or 404 means for them. No credential or token ever reaches an error message.
@@ -121,7 +121,7 @@ export class ProviderClient {
     return this.#withToken('POST', `api/v2/sessions/${encodeURIComponent(sessionId)}/cancel`, signal);
   }
 
-  /** `GET /api/v2/sessions/{id}/status`, with the Bearer token (PROVIDER.md decision). */
+  /** `GET /api/v2/sessions/{id}/status`, with the Bearer token (docs/provider.md decision). */
   sessionStatus(sessionId: string, signal?: AbortSignal): Promise<ProviderReply> {
     return this.#withToken('GET', `api/v2/sessions/${encodeURIComponent(sessionId)}/status`, signal);
   }
