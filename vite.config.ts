@@ -10,8 +10,9 @@ const demoPort = Number(process.env.BPS_DEMO_PORT ?? 5173);
  *
  * - `vite build`                    browser library: `.`, `./define`, `./react`, `./vue`.
  *                                   Lit, React and Vue stay imports so the merchant's bundler
- *                                   keeps one copy of each; @lit/react is tiny and inlined, so it
- *                                   is not a dependency merchants have to install.
+ *                                   keeps one copy of each. `./react` keeps its `'use client'`
+ *                                   (Rolldown keeps an entry module's directives), which lets a
+ *                                   React Server Component import it.
  * - `vite build --mode node`        server entries: `./relay`, `./relay/node`, `./relay/redis`
  *                                   (node-redis, an optional peer, stays an import), `./sandbox`,
  *                                   the bin's cli.js.
@@ -89,6 +90,11 @@ function libraryBuild(target: BuildTarget): BuildEnvironmentOptions {
     lib: { entry: entries, formats: ['es'] },
     rolldownOptions: {
       external,
+      onwarn(warning, warn) {
+        // The one directive the build has is meant to stay, and does (see above).
+        if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && warning.id?.endsWith('src/react/index.ts')) return;
+        warn(warning);
+      },
       ...(node ? { platform: 'node' as const } : {}),
       output: {
         entryFileNames: '[name].js',

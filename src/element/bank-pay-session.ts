@@ -357,11 +357,11 @@ export class BankPaySession extends LitElement {
       case 'pagehide':
         // From a microtask: when a Firefox tab closes, most beacons sent from inside the first
         // pagehide listener are lost, and the same beacon sent a microtask later arrives
-        // (README, "Browser engines"). The page is still there until every listener has run.
+        // (docs/engines.md). The page is still there until every listener has run.
         return queueMicrotask(() => this.#abandon((event as PageTransitionEvent).persisted ? 'bfcache' : 'page-unload'));
       case 'beforeunload':
         // Judged in a task of its own, once every beforeunload handler has run, those added
-        // after this one too (docs/relay.md, "Leases": the intent).
+        // after this one too (docs/leases.md: the intent).
         return void setTimeout(this.#intend, 0, event);
       case 'visibilitychange':
         this.#syncLease();

@@ -72,7 +72,12 @@ export class CancelService {
   /** In-flight and recently settled cancels, by lower-cased session id. */
   readonly #sessions: BoundedMap<string, Promise<CancelSettlement>>;
   readonly #inFlight = new Set<Promise<CancelSettlement>>();
-  readonly #shutdown = new AbortController();
+  /**
+   * One controller per cancel, made where the cancel runs: workerd refuses, in one request, a
+   * signal made while another request was handled, and this service outlives every request.
+   */
+  readonly #running = new Set<AbortController>();
+  #stopped = false;
 
   constructor(options: CancelServiceOptions) {
     this.#options = options;
@@ -121,14 +126,25 @@ export class CancelService {
     bound.abort();
     const stillRunning = tasks.filter((task) => this.#inFlight.has(task)).length;
     if (stillRunning > 0) {
-      this.#shutdown.abort();
+      this.#stopped = true;
+      for (const controller of this.#running) controller.abort();
       await allDone;
     }
     return { settled: tasks.length - stillRunning, abandoned: stillRunning };
   }
 
   async #run(sessionId: string, deadline: number): Promise<CancelSettlement> {
-    const signal = this.#shutdown.signal;
+    const controller = new AbortController();
+    if (this.#stopped) controller.abort();
+    this.#running.add(controller);
+    try {
+      return await this.#attempt(sessionId, deadline, controller.signal);
+    } finally {
+      this.#running.delete(controller);
+    }
+  }
+
+  async #attempt(sessionId: string, deadline: number, signal: AbortSignal): Promise<CancelSettlement> {
     const result = await retryTransient(
       async () => interpretCancelReply(await this.#options.client.cancelSession(sessionId, signal)),
       {

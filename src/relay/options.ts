@@ -57,7 +57,7 @@ export interface RelayOptions {
   /** The fetch used to reach the provider (instrumentation, tests). */
   readonly fetch?: typeof fetch;
   /**
-   * The lease ledger (docs/relay.md, "Leases"): the relay holds each live session with a
+   * The lease ledger (docs/leases.md): the relay holds each live session with a
    * deadline that the page's heartbeats keep moving, and cancels a session whose page went
    * silent (a crash, a killed browser, a lost network). Default: on, in this instance's memory.
    * Several instances MUST share a store (`createRedisLedgerStore` from

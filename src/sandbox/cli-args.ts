@@ -3,6 +3,7 @@
  * is testable. Flags win over environment variables, which win over defaults.
  */
 
+import { parseArgs } from 'node:util';
 import { DEFAULT_CLIENT, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_WEBHOOK_SECRET, DEFAULTS, DEFAULT_ALLOWED_ORIGINS, SANDBOX_COOPS, SANDBOX_FRAMINGS, type SandboxCoop, type SandboxFraming } from './options.js';
 import type { StartSandboxOptions } from './server.js';
 
@@ -61,26 +62,36 @@ function wholeNumber(name: string, raw: string, min: number, max = Number.MAX_SA
   return value;
 }
 
-/** Reads `--flag value` and `--flag=value`; repeated flags accumulate. */
+/** The flag an error of `parseArgs` is about, as the user typed it. */
+function flagIn(message: string): string {
+  return /'(-{1,2}[^'\s=]+)/.exec(message)?.[1] ?? 'an option';
+}
+
+/**
+ * `--flag value` and `--flag=value` through `node:util` parseArgs; repeated flags accumulate.
+ * Its errors are reworded to name the option the way the usage text does.
+ */
 function collectFlags(args: readonly string[]): Map<string, string[]> | { error: string } | 'help' {
-  const known = new Set(SANDBOX_FLAGS.map((spec) => spec.flag));
-  const values = new Map<string, string[]>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '-h' || arg === '--help') return 'help';
-    const eq = arg.indexOf('=');
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    if (!known.has(flag)) return { error: `unknown option ${JSON.stringify(flag)}` };
-    let value: string | undefined;
-    if (eq > 0) value = arg.slice(eq + 1);
-    else {
-      value = args[i + 1];
-      i++;
-    }
-    if (value === undefined || (eq < 0 && value.startsWith('--'))) return { error: `${flag} needs a value` };
-    values.set(flag, [...(values.get(flag) ?? []), value]);
+  const options = Object.fromEntries([
+    ...SANDBOX_FLAGS.map((spec) => [spec.flag.slice(2), { type: 'string', multiple: true }] as const),
+    ['help', { type: 'boolean', short: 'h' }] as const,
+  ]);
+  let values: Record<string, unknown>;
+  try {
+    values = parseArgs({ args: [...args], options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    const { code, message } = error as { code?: string; message: string };
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return { error: `${flagIn(message)} needs a value` };
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return { error: `unexpected argument ${JSON.stringify(/'([^']*)'/.exec(message)?.[1] ?? '')}` };
+    return { error: `unknown option ${JSON.stringify(flagIn(message))}` };
   }
-  return values;
+  if (values.help === true) return 'help';
+  const flags = new Map<string, string[]>();
+  for (const spec of SANDBOX_FLAGS) {
+    const given = values[spec.flag.slice(2)];
+    if (Array.isArray(given)) flags.set(spec.flag, given.map(String));
+  }
+  return flags;
 }
 
 export function parseSandboxArgs(args: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): SandboxCliCommand {

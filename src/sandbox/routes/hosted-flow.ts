@@ -8,10 +8,10 @@
 import type { Context, Hono } from 'hono';
 import { isSessionId } from '../../protocol/session-id.js';
 import type { SessionStatus } from '../../protocol/status.js';
-import { isPlainObject, readJsonBody } from '../body.js';
+import { isPlainObject, limitBody, readJsonBody } from '../body.js';
 import { renderHostedPage, type HostedView } from '../hosted/page.js';
 import { pageLanguage } from '../hosted/strings.js';
-import { jsonResponse, methodNotAllowed, problemResponse, validationProblem } from '../problem.js';
+import { jsonResponse, problemResponse, validationProblem } from '../problem.js';
 import { languageOf, spelledStatus } from '../session.js';
 import type { SandboxCoop, SandboxFraming } from '../options.js';
 import type { SessionRecord } from '../session-store.js';
@@ -33,7 +33,7 @@ function initialViewFor(status: SessionStatus): HostedView {
   }
 }
 
-export interface HostedPagePolicy {
+interface HostedPagePolicy {
   /** `deny`: no page may frame it, the allowed origins included. Default `allow`. */
   readonly framing?: SandboxFraming;
   /** Sent as `Cross-Origin-Opener-Policy` when set. */
@@ -45,7 +45,7 @@ export interface HostedPagePolicy {
  * other origin cannot frame it (or is `'none'` when framing is denied); scripts and styles run
  * only with this response's nonce.
  */
-export function hostedPageHeaders(
+function hostedPageHeaders(
   allowedOrigins: readonly string[],
   nonce: string,
   { framing = 'allow', coop }: HostedPagePolicy = {},
@@ -104,7 +104,7 @@ function findSession(c: Context<SandboxEnv>, state: SandboxState): SessionRecord
 async function recordStep(c: Context<SandboxEnv>, state: SandboxState): Promise<Response> {
   const record = findSession(c, state);
   if (record instanceof Response) return record;
-  const body = await readJsonBody(c.req.raw, state.config.maxBodyBytes, c.req.path);
+  const body = await readJsonBody(c.req.raw, c.req.path);
   if (!body.ok) return body.response;
   const value = body.value;
   if (!isPlainObject(value)) return validationProblem([{ field: 'body', message: 'must be a JSON object' }], c.req.path);
@@ -146,14 +146,7 @@ export function mountHostedFlow(app: Hono<SandboxEnv>, state: SandboxState): voi
     if (record instanceof Response) return record;
     return jsonResponse({ status: spelledStatus(record.session) });
   });
+  app.use('/app/api/*', limitBody(state.config.maxBodyBytes));
   app.post('/app/api/sessions/:sessionId/step', (c) => recordStep(c, state));
   app.post('/app/api/sessions/:sessionId/complete', (c) => complete(c, state));
-
-  const allowed: ReadonlyArray<readonly [string, readonly string[]]> = [
-    ['/app/', ['GET', 'HEAD']],
-    ['/app/api/sessions/:sessionId/state', ['GET', 'HEAD']],
-    ['/app/api/sessions/:sessionId/step', ['POST']],
-    ['/app/api/sessions/:sessionId/complete', ['POST']],
-  ];
-  for (const [path, methods] of allowed) app.all(path, (c) => methodNotAllowed(methods, c.req.path));
 }
