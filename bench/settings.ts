@@ -4,6 +4,7 @@
  * results go to bench/out/ and never replace the committed ones.
  */
 import type { DeliverySettings } from './delivery/delivery.js';
+import { ABANDONMENT_KINDS, type AbandonmentKind } from './delivery/kinds.js';
 import type { EngineSettings } from './engines/engines.js';
 import type { FirstPaintSettings } from './first-paint/first-paint.js';
 import type { RelayLoadSettings } from './relay-load/relay-load.js';
@@ -29,6 +30,16 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
   return value;
 }
 
+/** `BENCH_DELIVERY_KINDS=windowClose,windowReload`: a delivery run narrowed to those kinds. */
+function deliveryKinds(env: NodeJS.ProcessEnv): { kinds?: AbandonmentKind[] } {
+  const raw = env.BENCH_DELIVERY_KINDS;
+  if (!raw) return {};
+  const kinds = raw.split(',').map((kind) => kind.trim()).filter(Boolean);
+  const unknown = kinds.filter((kind) => !(ABANDONMENT_KINDS as readonly string[]).includes(kind));
+  if (unknown.length > 0) throw new Error(`BENCH_DELIVERY_KINDS: unknown kind(s) ${unknown.join(', ')}; choose from ${ABANDONMENT_KINDS.join(', ')}`);
+  return { kinds: kinds as AbandonmentKind[] };
+}
+
 export function benchSettings(env: NodeJS.ProcessEnv, quick: boolean): BenchSettings {
   const pick = (name: string, full: number, small: number) => positiveInteger(env, name, quick ? small : full);
   const floodRequests = pick('BENCH_FLOOD_REQUESTS', 20_000, 2_000);
@@ -40,6 +51,7 @@ export function benchSettings(env: NodeJS.ProcessEnv, quick: boolean): BenchSett
       timing: { windowMs: 2000, quickWaitMs: 400, pollMs: 20 },
       settleMs: 1500,
       quiet: { trials: pick('BENCH_QUIET_TRIALS', 10, 1), holdMs: 300, variants: ['element'] },
+      ...deliveryKinds(env),
     },
     firstPaint: { runs: pick('BENCH_FIRST_PAINT_RUNS', 20, 3) },
     engines: {

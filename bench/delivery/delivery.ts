@@ -17,6 +17,8 @@ export interface DeliverySettings {
   /** Wait after the last trial before reading every session (late beacons still count). */
   readonly settleMs: number;
   readonly quiet: { readonly trials: number; readonly holdMs: number; readonly variants: readonly Variant[] };
+  /** Only these kinds (a narrowed run, e.g. `BENCH_DELIVERY_KINDS=windowClose`); the others are recorded as not run. Default: all. */
+  readonly kinds?: readonly AbandonmentKind[];
 }
 
 export interface KindFigures {
@@ -90,8 +92,9 @@ export async function measureDelivery(
   const byVariant: Record<Variant, Partial<Record<AbandonmentKind, KindFigures>>> = { element: {}, naiveFetch: {}, naiveBeacon: {} };
   const trialErrors: string[] = [];
 
+  const kinds = settings.kinds ?? ABANDONMENT_KINDS;
   const records: TrialRecord[] = [];
-  for (const kind of ABANDONMENT_KINDS) {
+  for (const kind of kinds) {
     const variants = variantsFor(kind);
     const startedAt = Date.now();
     for (let index = 0; index < settings.trials; index++) {
@@ -109,6 +112,10 @@ export async function measureDelivery(
   await sleep(settings.settleMs);
   const outcomes = await Promise.all(records.map((record) => judgeTrial(stack, record)));
   for (const kind of ABANDONMENT_KINDS) {
+    if (kinds.includes(kind)) continue;
+    for (const variant of VARIANTS) byVariant[variant][kind] = notRun('not run: this run was narrowed to other kinds');
+  }
+  for (const kind of kinds) {
     const parts: string[] = [];
     for (const variant of variantsFor(kind)) {
       const figures = kindFigures(outcomes.filter((outcome) => outcome.kind === kind && outcome.variant === variant));

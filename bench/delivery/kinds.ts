@@ -6,7 +6,22 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { RunningStack } from '../../demo/stack.js';
 import { closeButton, type Variant } from './variants.js';
 
-export const ABANDONMENT_KINDS = ['closeButton', 'spaRemoval', 'link', 'reload', 'tabClose', 'contextClose', 'bfcache'] as const;
+/** The ways of leaving a framed flow, then the same with the flow open in its window (popup mode), and the window's own close. */
+export const ABANDONMENT_KINDS = [
+  'closeButton',
+  'spaRemoval',
+  'link',
+  'reload',
+  'tabClose',
+  'contextClose',
+  'bfcache',
+  'windowClose',
+  'windowCloseButton',
+  'windowSpaRemoval',
+  'windowLink',
+  'windowReload',
+  'windowTabClose',
+] as const;
 export type AbandonmentKind = (typeof ABANDONMENT_KINDS)[number];
 
 export interface ActionInput {
@@ -14,6 +29,8 @@ export interface ActionInput {
   readonly context: BrowserContext;
   readonly variant: Variant;
   readonly stack: RunningStack;
+  /** The flow's window, for the kinds that run in popup mode (opened by `prepare`). */
+  readonly flowWindow?: Page;
 }
 
 export interface ActionResult {
@@ -30,10 +47,28 @@ export interface KindSpec {
   readonly pageStays: boolean;
   /** Set when the naive baselines have no handler for this kind at all: they are not run, rate 0. */
   readonly noNaiveHandler?: string;
+  /** The element's mode for this kind; popup kinds open the flow's window before the clock starts. */
+  readonly mode?: 'popup';
+  /** Runs before the clock starts: brings the checkout to where the action leaves it. */
+  prepare?(input: Omit<ActionInput, 'flowWindow'>): Promise<Page>;
   act(input: ActionInput): Promise<ActionResult>;
 }
 
-export const KINDS: Record<AbandonmentKind, KindSpec> = {
+/**
+ * Opens the flow's window from the launcher, as a shopper's click does, and waits until the
+ * element has heard from the flow in it (its first step), so that a close is taken for a close,
+ * not for a link cut by COOP.
+ */
+async function openFlowWindow({ page, context }: Omit<ActionInput, 'flowWindow'>): Promise<Page> {
+  const [popup] = await Promise.all([context.waitForEvent('page'), page.locator('bank-pay-session [part~="open-button"]').click()]);
+  await popup.waitForSelector('body[data-state="bank"]');
+  await page.waitForSelector('body[data-heard="true"]');
+  return popup;
+}
+
+const NO_NAIVE_WINDOW = 'the naive pages frame the flow; they have no window mode';
+
+const FRAME_KINDS = {
   closeButton: {
     label: 'close button',
     pageStays: true,
@@ -93,4 +128,29 @@ export const KINDS: Record<AbandonmentKind, KindSpec> = {
       return { enteredBfcache: persisted === 'true' };
     },
   },
+} satisfies Record<string, KindSpec>;
+
+/** A way of leaving the checkout, taken while the flow is open in its window. */
+function withWindowOpen(kind: keyof typeof FRAME_KINDS, label: string): KindSpec {
+  return { ...FRAME_KINDS[kind], label: `window open: ${label}`, mode: 'popup', prepare: openFlowWindow, noNaiveHandler: NO_NAIVE_WINDOW };
+}
+
+export const KINDS: Record<AbandonmentKind, KindSpec> = {
+  ...FRAME_KINDS,
+  windowClose: {
+    label: 'window open: the shopper closes it',
+    pageStays: true,
+    mode: 'popup',
+    noNaiveHandler: NO_NAIVE_WINDOW,
+    prepare: openFlowWindow,
+    async act({ flowWindow }) {
+      await flowWindow!.close();
+      return {};
+    },
+  },
+  windowCloseButton: withWindowOpen('closeButton', 'close button'),
+  windowSpaRemoval: withWindowOpen('spaRemoval', 'SPA route change removes it'),
+  windowLink: withWindowOpen('link', 'link to another site'),
+  windowReload: withWindowOpen('reload', 'reload'),
+  windowTabClose: withWindowOpen('tabClose', 'checkout tab close'),
 };

@@ -69,10 +69,12 @@ export async function runTrial(
   let enteredBfcache: boolean | undefined;
   let error: string | undefined;
   try {
-    const opened = await openVariant(context, stack, variant);
+    const opened = await openVariant(context, stack, variant, spec.mode);
     sessionId = opened.sessionId;
+    const ready = { page: opened.page, context, variant, stack };
+    const flowWindow = await spec.prepare?.(ready);
     actionAt = Date.now();
-    enteredBfcache = (await spec.act({ page: opened.page, context, variant, stack })).enteredBfcache;
+    enteredBfcache = (await spec.act({ ...ready, flowWindow })).enteredBfcache;
   } catch (caught) {
     error = caught instanceof Error ? caught.message.split('\n')[0] : String(caught);
   }

@@ -163,7 +163,7 @@ function firstPaintSection(results: BenchResults): string {
     '',
     table(['page', 'median ms', 'p95 ms', 'spread ms', 'ratio to the plain iframe (medians)'], rows),
     '',
-    `**Ratio** for the README's advice: **${firstPaint.ratio}**.`,
+    `**Ratio** for the advice of docs/element.md: **${firstPaint.ratio}**.`,
   ].join('\n');
 }
 

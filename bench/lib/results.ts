@@ -119,7 +119,7 @@ export function evaluateTargets(results: BenchResults): TargetCheck[] {
     checks.push({
       target: 'the element does not delay the hosted flow',
       met: results.firstPaint.ratio <= 1.1,
-      detail: `ratio ${results.firstPaint.ratio} (the README's advice / plain iframe, medians; ≤ 1.1 counted as no delay); the element alone ${results.firstPaint.pages.elementAlone.ratio}`,
+      detail: `ratio ${results.firstPaint.ratio} (the advice of docs/element.md / plain iframe, medians; ≤ 1.1 counted as no delay); the element alone ${results.firstPaint.pages.elementAlone.ratio}`,
     });
   }
   return checks;

@@ -73,7 +73,12 @@ export class CancelService {
   /** In-flight and recently settled cancels, by lower-cased session id. */
   readonly #sessions: BoundedMap<string, Promise<CancelSettlement>>;
   readonly #inFlight = new Set<Promise<CancelSettlement>>();
-  /** Aborted by a shutdown; every provider attempt in flight listens to it (abort.ts). */
+  /**
+   * Aborted by a shutdown; every provider attempt in flight listens to it (abort.ts). A plain
+   * object, not an AbortSignal: each attempt makes its own signal where it runs (workerd
+   * refuses, in one request, a signal made while another request was handled, and this
+   * service outlives every request).
+   */
   readonly #shutdown = new AbortScope();
 
   constructor(options: CancelServiceOptions) {

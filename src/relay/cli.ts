@@ -113,7 +113,7 @@ export async function runRelayCli(args: string[]): Promise<void> {
   let app;
   let options;
   let serveOptions: ServeRelayOptions;
-  let ledgerIn = 'memory';
+  let ledgerIn = 'memory: run one instance, or set BPS_REDIS_URL for several';
   try {
     options = relayOptionsFromEnv(process.env);
     serveOptions = serveOptionsFromEnv(process.env);

@@ -15,6 +15,13 @@ import type { DrainReport } from './cancel-service.js';
 import { guardConnections, type ConnectionCounts } from './connection-guard.js';
 import { RelayConfigError } from './options.js';
 
+/**
+ * The relay's fetch handler as a Node `(req, res)` listener, to mount it in Express, Fastify or
+ * `http.createServer`: `getRequestListener(relay.fetch)`. Re-exported so a merchant's server
+ * needs no direct dependency on @hono/node-server (a strict pnpm install would not resolve one).
+ */
+export { getRequestListener } from '@hono/node-server';
+
 /** Anything with a fetch handler: the relay itself, or your own Hono app with the relay mounted. */
 export interface ServableApp {
   readonly fetch: Parameters<typeof serve>[0]['fetch'];

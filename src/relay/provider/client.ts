@@ -1,5 +1,5 @@
 /**
- * HTTP client for the provider's session API (PROVIDER.md). It authenticates, bounds every
+ * HTTP client for the provider's session API (docs/provider.md). It authenticates, bounds every
  * request with a timeout, re-authorizes once on a 401, and turns transport failures into
  * ProviderError. It does not retry and does not interpret statuses: callers decide what a
  * 400 or 404 means for them. No credential or token ever reaches an error message.
@@ -122,7 +122,7 @@ export class ProviderClient {
     return this.#withToken('POST', `api/v2/sessions/${encodeURIComponent(sessionId)}/cancel`, signal);
   }
 
-  /** `GET /api/v2/sessions/{id}/status`, with the Bearer token (PROVIDER.md decision). */
+  /** `GET /api/v2/sessions/{id}/status`, with the Bearer token (docs/provider.md decision). */
   sessionStatus(sessionId: string, signal?: AbortLike): Promise<ProviderReply> {
     return this.#withToken('GET', `api/v2/sessions/${encodeURIComponent(sessionId)}/status`, signal);
   }
@@ -159,8 +159,18 @@ export class ProviderClient {
         headers,
         ...(options.body === undefined ? {} : { body: options.body }),
         signal,
-        redirect: 'error',
+        // Never followed (it would carry the credentials elsewhere). 'manual', not 'error':
+        // Cloudflare's workerd accepts only 'follow' and 'manual'.
+        redirect: 'manual',
       });
+      // Browsers show a manual redirect as an opaque status 0, server runtimes as the 3xx.
+      if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+        await response.body?.cancel();
+        throw new ProviderError(`${what}: the provider answered with a redirect (HTTP ${response.status}), never followed: check the provider URL`, {
+          httpStatus: response.status,
+          transient: false,
+        });
+      }
       const text = await response.text();
       let body: unknown;
       try {
@@ -170,6 +180,7 @@ export class ProviderClient {
       }
       return { httpStatus: response.status, body, retryAfterMs: parseRetryAfterMs(response.headers.get('retry-after')) };
     } catch (error) {
+      if (error instanceof ProviderError) throw error;
       if (bounded.timedOut()) {
         throw new ProviderError(`${what}: the provider did not answer within ${this.#timeoutMs} ms`, { transient: true });
       }

@@ -12,7 +12,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RunningStack } from '../../../demo/stack.js';
+import type { RunningStack, StackOptions } from '../../../demo/stack.js';
 import { allEnginesRequired, ENGINES, engineStatus, type EngineName } from '../../support/engines.mjs';
 import { isCancelled, relayLogFor, sandboxSession, settleThenRead, startE2EStack, waitForCancelled, type SandboxSessionRecord } from '../support.js';
 import { FLOW, PAGE, pollUntil, type EngineDriver, type EngineTab, type FlowFrame, type OpenCheckoutOptions } from './harness.js';
@@ -30,6 +30,8 @@ export interface EngineCase {
   readonly cannot?: (engine: EngineDriver) => string | undefined;
   /** A known failure in this engine (node:test `todo`): the reason, pointing to the fix. */
   readonly knownFailure?: (engine: EngineDriver) => string | undefined;
+  /** The case's stack, when it needs other than the defaults (say, a sandbox that refuses frames). */
+  readonly stack?: StackOptions;
   readonly run: (context: CaseContext) => Promise<void>;
 }
 
@@ -293,7 +295,7 @@ function registerCase(engineCase: EngineCase, currentEngine: () => EngineDriver 
     if (cannot) return t.skip(`${engine.label}: ${cannot}`);
     const knownFailure = engineCase.knownFailure?.(engine);
     if (knownFailure) t.todo(knownFailure);
-    const stack = await startE2EStack();
+    const stack = await startE2EStack(engineCase.stack);
     const tabs: EngineTab[] = [];
     try {
       await engineCase.run({
@@ -317,11 +319,12 @@ function registerCase(engineCase: EngineCase, currentEngine: () => EngineDriver 
  * the engine on this machine, one skipped test names the Debian package; under CI, that is a
  * failure instead.
  */
-export function runEngineCases(
-  name: EngineName,
-  launch: () => Promise<EngineDriver>,
-  lists: Record<string, readonly EngineCase[]> = { 'abandonment cancels the provider session once': ABANDONMENT_CASES, 'what never cancels, and the flow close that does': MUST_NOT_CANCEL_CASES },
-): void {
+export const CASE_LISTS: Record<string, readonly EngineCase[]> = {
+  'abandonment cancels the provider session once': ABANDONMENT_CASES,
+  'what never cancels, and the flow close that does': MUST_NOT_CANCEL_CASES,
+};
+
+export function runEngineCases(name: EngineName, launch: () => Promise<EngineDriver>, lists: Record<string, readonly EngineCase[]> = CASE_LISTS): void {
   const status = engineStatus(name);
   const label = ENGINES[name].label;
   if (!status.available) {
