@@ -10,7 +10,7 @@ import { cancelAuditLine, type CancelAuditRecord } from './audit.js';
 import { CancelService, type CancelSettlement } from './cancel-service.js';
 import { tooManyRequests } from './http/answers.js';
 import { clientIpOf } from './http/client-ip.js';
-import { createRateLimiter, UNLIMITED, type RateLimiter } from './http/rate-limiter.js';
+import { createRateLimiter, UNLIMITED, type RateLimit, type RateLimiter } from './http/rate-limiter.js';
 import { Ledger } from './ledger/ledger.js';
 import type { StatusReading } from './ledger/sweeper.js';
 import type { ResolvedRelayOptions } from './options.js';
@@ -54,8 +54,10 @@ export interface RelayContext {
     readonly cancelIp: RateLimiter;
     readonly statusIp: RateLimiter;
     readonly signalIp: RateLimiter;
-    /** Per session, keyed `cancel:…`, `status:…`, `signal:…`, so one kind never uses up another's budget. */
+    /** Per session, keyed `cancel:…`, `status:…`, so one kind never uses up another's budget. */
     readonly session: RateLimiter;
+    /** Per session for signals: the session budget plus room for the heartbeats the lease asks for. */
+    readonly signalSession: RateLimiter;
   };
 }
 
@@ -111,7 +113,12 @@ export function createRelayContext(config: ResolvedRelayOptions): RelayContext {
     return TERMINAL_STATUSES.has(status) ? { kind: 'ended', status, providerStatus, statusDetails } : { kind: 'live', providerStatus, statusDetails };
   };
 
-  const limit = (which: 'perClientIp' | 'perSession') => (config.rateLimit ? createRateLimiter(config.rateLimit[which]) : UNLIMITED);
+  const limit = (which: 'perClientIp' | 'perSession', perWindow: (limit: RateLimit) => number = (l) => l.limit) =>
+    config.rateLimit ? createRateLimiter({ ...config.rateLimit[which], limit: perWindow(config.rateLimit[which]) }) : UNLIMITED;
+  // A refused heartbeat lets a present shopper's lease lapse, so signals get the heartbeats'
+  // own budget on top: per session, twice the heartbeats a window holds; per address, that
+  // many heartbeats for every page the cancel budget would let go in a window.
+  const beats = ({ windowMs }: RateLimit) => (config.leases ? Math.ceil(windowMs / config.leases.heartbeatMs) : 0);
 
   return {
     config,
@@ -137,6 +144,12 @@ export function createRelayContext(config: ResolvedRelayOptions): RelayContext {
       if (!decision.allowed) return tooManyRequests(c, decision, refusal);
       await next();
     },
-    limiters: { cancelIp: limit('perClientIp'), statusIp: limit('perClientIp'), signalIp: limit('perClientIp'), session: limit('perSession') },
+    limiters: {
+      cancelIp: limit('perClientIp'),
+      statusIp: limit('perClientIp'),
+      signalIp: limit('perClientIp', (l) => l.limit * (1 + beats(l))),
+      session: limit('perSession'),
+      signalSession: limit('perSession', (l) => l.limit + 2 * beats(l)),
+    },
   };
 }

@@ -41,7 +41,7 @@ export function signalsRoute(ctx: RelayContext): Hono {
       const verification = await verifyCancelToken(token, sessionId, config.tokenKeys);
       if (!verification.ok) return json(c, { error: 'invalid or expired cancel token' }, 403);
       // Signals have their own per-session budget: they can never use up the one a cancel needs.
-      const decision = ctx.limiters.session.take(`signal:${sessionId.toLowerCase()}`);
+      const decision = ctx.limiters.signalSession.take(sessionId.toLowerCase());
       if (!decision.allowed) return tooManyRequests(c, decision, { error: 'too many requests' });
 
       let result: LedgerResult;
