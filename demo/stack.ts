@@ -24,6 +24,11 @@ export interface StackOptions {
   /** Provider session lifetime (sandbox onboarding timeout); default 15 minutes. */
   readonly sessionTimeoutMs?: number;
   /**
+   * The relay's lease (`BPS_LEASE_SECONDS` for `npm start`): how long a visible page's
+   * heartbeat holds its session. Default: the relay's own (a minute).
+   */
+  readonly leaseMs?: number;
+  /**
    * Reload the demo pages when a source file changes (default true). Tests turn it off: a
    * reload is a page unload, which rightly cancels the session under test.
    */
@@ -119,6 +124,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         webhookSecret,
         log,
         onStatusChange: (event) => log({ at: new Date().toISOString(), event: 'webhook', ...event }),
+        ...(options.leaseMs ? { leases: { leaseMs: options.leaseMs } } : {}),
       },
       ...(options.sessionTimeoutMs ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}),
     });

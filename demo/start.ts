@@ -12,6 +12,17 @@ function port(name: string, fallback: number): number {
   return value;
 }
 
+/** BPS_LEASE_SECONDS: the relay's lease, in whole seconds (a short one shows the lease at work). */
+function leaseMs(): number | undefined {
+  const raw = process.env.BPS_LEASE_SECONDS;
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) {
+    console.error(`BPS_LEASE_SECONDS must be a whole number of seconds (1 or more), got "${raw}".`);
+    process.exit(2);
+  }
+  return Number(raw) * 1000;
+}
+
 try {
   const stack = await startStack({
     sandboxPort: port('BPS_SANDBOX_PORT', 4010),
@@ -22,6 +33,7 @@ try {
     clientSecret: process.env.BPS_CLIENT_SECRET || undefined,
     tokenKeys: process.env.BPS_TOKEN_KEYS ? process.env.BPS_TOKEN_KEYS.split(',').map((key) => key.trim()) : undefined,
     webhookSecret: process.env.BPS_WEBHOOK_SECRET || undefined,
+    leaseMs: leaseMs(),
   });
   console.log(`
   bank-pay-session demo is running
