@@ -7,7 +7,7 @@
  */
 import type { Browser } from 'playwright-core';
 import type { RunningStack } from '../../demo/stack.js';
-import { sandboxSession, type SandboxSessionRecord } from '../../test/e2e/support.js';
+import { firstCancelAt, sandboxSession, type SandboxSessionRecord } from '../../test/e2e/support.js';
 import { KINDS, type AbandonmentKind } from './kinds.js';
 import { openVariant, type Variant } from './variants.js';
 
@@ -40,11 +40,6 @@ export interface TrialOutcome extends TrialRecord {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** When the sandbox handled the session's first cancel call, in epoch ms. */
-export function firstCancelAt(record: SandboxSessionRecord): number | undefined {
-  const entry = record.history.find((item) => item.type === 'cancel');
-  return entry ? Date.parse(entry.at) : undefined;
-}
 
 /** Polls the sandbox until the session got a cancel call, or `waitMs` ran out. */
 export async function waitForCancelCall(stack: RunningStack, sessionId: string, waitMs: number, pollMs: number): Promise<void> {
