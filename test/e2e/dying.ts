@@ -6,10 +6,10 @@
  *
  * Linux only (the renderer processes are found in /proc).
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import puppeteer, { type Browser as PuppeteerBrowser, type CDPSession as PuppeteerCDPSession } from 'puppeteer-core';
 import { chromiumPath, CHROMIUM_ARGS } from '../support/chromium.mjs';
+import { BALLAST, descendants, kill, killHeaviest } from './processes.js';
 
 /**
  * The renderer crashes (CDP `Page.crash`). The command never answers (the target dies with it
@@ -59,61 +59,15 @@ export async function withholdFetchLater(context: BrowserContext): Promise<void>
   await context.addInitScript('delete Window.prototype.fetchLater; delete window.fetchLater;');
 }
 
-interface ProcessEntry {
-  readonly pid: number;
-  readonly ppid: number;
-  readonly command: string;
-}
-
-function processes(): ProcessEntry[] {
-  const found: ProcessEntry[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      // The command name may hold spaces and parentheses: fields are counted after the last ')'.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      found.push({ pid: Number(name), ppid, command: readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ') });
-    } catch {
-      // Gone while being read.
-    }
-  }
-  return found;
-}
-
-/** Every process below `root` (renderers are children of Chromium's zygote, not of the browser). */
-function descendants(root: number): ProcessEntry[] {
-  const all = processes();
-  const below = new Set([root]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const entry of all) {
-      if (below.has(entry.ppid) && !below.has(entry.pid)) {
-        below.add(entry.pid);
-        grew = true;
-      }
-    }
-  }
-  return all.filter((entry) => entry.pid !== root && below.has(entry.pid));
-}
-
-function kill(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
-}
-
 export interface KillableChromium {
   readonly browser: Browser;
   /** The browser process is killed (SIGKILL), as the system does: it says nothing to anyone. */
   killBrowser(): void;
   /**
-   * Every renderer process of this browser is killed (SIGKILL), as the out-of-memory killer
-   * does. Only the checkout should be open: its page and its hosted-flow frame are among them.
+   * The page's renderer process is killed (SIGKILL), as the out-of-memory killer does: the page
+   * first holds a large buffer, so its renderer is the heaviest one. Resolves with when it was killed.
    */
-  killRenderers(): number;
+  killRenderer(page: Page): Promise<number>;
   /** Ends whatever is left, orphans of a killed browser included. */
   close(): Promise<void>;
 }
@@ -135,10 +89,10 @@ export async function launchKillableChromium(): Promise<KillableChromium> {
       family = descendants(pid).map((entry) => entry.pid);
       kill(pid);
     },
-    killRenderers() {
-      const renderers = descendants(pid).filter((entry) => entry.command.includes('--type=renderer'));
-      for (const { pid: renderer } of renderers) kill(renderer);
-      return renderers.length;
+    async killRenderer(page) {
+      await page.evaluate(BALLAST);
+      killHeaviest(pid, '--type=renderer');
+      return Date.now();
     },
     async close() {
       if (family) {
