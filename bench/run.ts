@@ -13,10 +13,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
-import type { RunningStack } from '../demo/stack.js';
 import { measureDelivery } from './delivery/delivery.js';
 import { measureEngines } from './engines/engines.js';
-import { startBenchStack } from './stack/stack.js';
+import { startBenchStack, type BenchStack } from './stack/stack.js';
 import { measureFirstPaint } from './first-paint/first-paint.js';
 import { launchBenchChromium } from './stack/browser.js';
 import { currentLoadAverage, gitInfo, machineInfo, packageVersions } from './lib/machine.js';
@@ -44,8 +43,8 @@ function parseArguments(argv: readonly string[]): { sections: Section[]; quick: 
   return { sections: named.length > 0 ? (named as Section[]) : [...SECTIONS], quick };
 }
 
-async function withBrowserStack<T>(perIpLimit: number, use: (browser: Browser, stack: RunningStack) => Promise<T>): Promise<T> {
-  const stack = await startBenchStack(perIpLimit);
+async function withBrowserStack<T>(perIpLimit: number, leaseMs: number, use: (browser: Browser, stack: BenchStack) => Promise<T>): Promise<T> {
+  const stack = await startBenchStack(perIpLimit, leaseMs);
   try {
     const browser = await launchBenchChromium();
     try {
@@ -103,7 +102,7 @@ async function main(): Promise<number> {
   if (sections.includes('first-paint') || sections.includes('delivery') || sections.includes('engines')) {
     // The pages load the element's built standalone file and a bundled script: build both from the current sources.
     await buildPages(root);
-    await withBrowserStack(settings.browserRelayPerIpLimit, async (browser, stack) => {
+    await withBrowserStack(settings.browserRelayPerIpLimit, settings.browserLeaseMs, async (browser, stack) => {
       (results as { chromium?: string }).chromium = browser.version();
       await run('first-paint', async () => {
         results.firstPaint = await measureFirstPaint(browser, stack, settings.firstPaint, log);

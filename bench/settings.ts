@@ -4,6 +4,7 @@
  * results go to bench/out/ and never replace the committed ones.
  */
 import type { DeliverySettings } from './delivery/delivery.js';
+import { ABANDONMENT_KINDS, type AbandonmentKind } from './delivery/kinds.js';
 import type { EngineSettings } from './engines/engines.js';
 import type { FirstPaintSettings } from './first-paint/first-paint.js';
 import type { RelayLoadSettings } from './relay-load/relay-load.js';
@@ -12,10 +13,28 @@ export interface BenchSettings {
   readonly quick: boolean;
   /** The browser benchmarks' relay: its per-client-IP limit (every trial comes from one loopback address). */
   readonly browserRelayPerIpLimit: number;
+  /**
+   * The browser benchmarks' relay: its lease. Short, so a page that dies without a word is
+   * cancelled within seconds rather than the default minute; the latencies scale with it.
+   */
+  readonly browserLeaseMs: number;
   readonly delivery: DeliverySettings;
   readonly firstPaint: FirstPaintSettings;
   readonly engines: EngineSettings;
   readonly relay: RelayLoadSettings;
+}
+
+/** How long past the lease a lapsed one may take to cancel: a sweep, the status read, the cancel call. */
+export const LEASE_BOUND_MS = 2500;
+
+/** BENCH_KINDS=rendererCrash,browserKill narrows the delivery section to some kinds. */
+function kindsFrom(env: NodeJS.ProcessEnv): AbandonmentKind[] {
+  const raw = env.BENCH_KINDS;
+  if (!raw) return [...ABANDONMENT_KINDS];
+  const named = raw.split(',').map((kind) => kind.trim()).filter(Boolean);
+  const unknown = named.filter((kind) => !(ABANDONMENT_KINDS as readonly string[]).includes(kind));
+  if (unknown.length > 0) throw new Error(`BENCH_KINDS: unknown kind ${unknown.join(', ')} (kinds: ${ABANDONMENT_KINDS.join(', ')})`);
+  return named as AbandonmentKind[];
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -29,13 +48,17 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
 export function benchSettings(env: NodeJS.ProcessEnv, quick: boolean): BenchSettings {
   const pick = (name: string, full: number, small: number) => positiveInteger(env, name, quick ? small : full);
   const floodRequests = pick('BENCH_FLOOD_REQUESTS', 20_000, 2_000);
+  const browserLeaseMs = positiveInteger(env, 'BENCH_LEASE_MS', 4000);
   return {
     quick,
     browserRelayPerIpLimit: 1_000_000,
+    browserLeaseMs,
     delivery: {
       trials: pick('BENCH_TRIALS', 30, 2),
+      kinds: kindsFrom(env),
       timing: { windowMs: 2000, quickWaitMs: 400, pollMs: 20 },
       settleMs: 1500,
+      silentSettleMs: browserLeaseMs + LEASE_BOUND_MS + 1000,
       quiet: { trials: pick('BENCH_QUIET_TRIALS', 10, 1), holdMs: 300, variants: ['element'] },
     },
     firstPaint: { runs: pick('BENCH_FIRST_PAINT_RUNS', 20, 3) },
@@ -43,7 +66,7 @@ export function benchSettings(env: NodeJS.ProcessEnv, quick: boolean): BenchSett
       trials: pick('BENCH_ENGINE_TRIALS', 20, 2),
       baselineTrials: pick('BENCH_ENGINE_BASELINE_TRIALS', 10, 1),
       windowMs: 2000,
-      settleMs: 4000,
+      settleMs: browserLeaseMs + LEASE_BOUND_MS,
     },
     relay: {
       rounds: pick('BENCH_LOAD_ROUNDS', 5, 2),

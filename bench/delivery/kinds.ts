@@ -1,12 +1,26 @@
 /**
  * The kinds of abandonment the delivery benchmark drives, as the e2e tests drive them
- * (test/e2e/abandonment.test.ts), and what each variant is expected to do about each.
+ * (test/e2e/abandonment.test.ts, test/e2e/lease.test.ts), and what each variant is expected
+ * to do about each.
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import type { RunningStack } from '../../demo/stack.js';
+import { crashRenderer, setOffline, type KillableChromium } from '../../test/e2e/dying.js';
 import { closeButton, type Variant } from './variants.js';
 
-export const ABANDONMENT_KINDS = ['closeButton', 'spaRemoval', 'link', 'reload', 'tabClose', 'contextClose', 'bfcache'] as const;
+export const ABANDONMENT_KINDS = [
+  'closeButton',
+  'spaRemoval',
+  'link',
+  'reload',
+  'tabClose',
+  'contextClose',
+  'bfcache',
+  'rendererCrash',
+  'rendererKill',
+  'browserKill',
+  'networkLost',
+] as const;
 export type AbandonmentKind = (typeof ABANDONMENT_KINDS)[number];
 
 export interface ActionInput {
@@ -14,11 +28,15 @@ export interface ActionInput {
   readonly context: BrowserContext;
   readonly variant: Variant;
   readonly stack: RunningStack;
+  /** The trial's own Chromium, for the kinds that kill it (`ownBrowser`). */
+  readonly chromium?: KillableChromium;
 }
 
 export interface ActionResult {
   /** bfcache kind: whether the page really went into the back/forward cache (pagehide.persisted). */
   readonly enteredBfcache?: boolean;
+  /** When the page died, when the action had to prepare first (Date.now()); default: just before the action. */
+  readonly actedAt?: number;
 }
 
 export interface KindSpec {
@@ -30,6 +48,13 @@ export interface KindSpec {
   readonly pageStays: boolean;
   /** Set when the naive baselines have no handler for this kind at all: they are not run, rate 0. */
   readonly noNaiveHandler?: string;
+  /**
+   * The page dies without a word: only the browser's deferred cancel or the relay's lease can
+   * end the session, so the trials are judged at least a lease plus a sweep after the last.
+   */
+  readonly silent?: boolean;
+  /** The trial runs in a Chromium of its own (the kind kills its processes). */
+  readonly ownBrowser?: boolean;
   act(input: ActionInput): Promise<ActionResult>;
 }
 
@@ -91,6 +116,45 @@ export const KINDS: Record<AbandonmentKind, KindSpec> = {
       // Same origin, same tab: the checkout's pagehide handler left the flag in sessionStorage.
       const persisted = await page.evaluate(() => sessionStorage.getItem('bench-pagehide-persisted'));
       return { enteredBfcache: persisted === 'true' };
+    },
+  },
+  rendererCrash: {
+    label: 'renderer crash (CDP Page.crash)',
+    pageStays: false,
+    silent: true,
+    async act({ page }) {
+      await crashRenderer(page);
+      return {};
+    },
+  },
+  rendererKill: {
+    label: "the page's renderer killed (SIGKILL, as the out-of-memory killer)",
+    pageStays: false,
+    silent: true,
+    ownBrowser: true,
+    async act({ page, chromium }) {
+      return { actedAt: await chromium!.killRenderer(page) };
+    },
+  },
+  browserKill: {
+    label: 'browser process killed (SIGKILL)',
+    pageStays: false,
+    silent: true,
+    ownBrowser: true,
+    async act({ chromium }) {
+      chromium!.killBrowser();
+      return {};
+    },
+  },
+  networkLost: {
+    label: 'network lost as the tab closes',
+    pageStays: false,
+    silent: true,
+    async act({ page }) {
+      await setOffline(page, true);
+      const actedAt = Date.now();
+      await page.close({ runBeforeUnload: true });
+      return { actedAt };
     },
   },
 };

@@ -1,6 +1,7 @@
-// Every row of the abandonment table (DESIGN.md), checked on the wire: the recorder shows what
-// the browser really sent. Rows that must not cancel end with a real cancel() as a sentinel
-// where the session is still live, so "nothing arrived" cannot mean "not arrived yet".
+// Every row of the abandonment table (README, "Abandonment: what cancels and what never does"),
+// checked on the wire: the recorder shows what the browser really sent. Rows that must not
+// cancel end with a real cancel() as a sentinel where the session is still live, so "nothing
+// arrived" cannot mean "not arrived yet".
 import { aTimeout, expect, waitUntil } from '@open-wc/testing';
 import type { BankPaySession } from '../../src/element/index.js';
 import { INTENT_REVOKE_AFTER_MS } from '../../src/protocol/signal-request.js';
