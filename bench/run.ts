@@ -4,7 +4,7 @@
  * a size budget is exceeded or a section fails.
  *
  *   npm run bench                        everything, committed figures
- *   npm run bench -- size relay          only the named sections (size, first-paint, delivery, engines, relay)
+ *   npm run bench -- size relay          only the named sections (size, first-paint, delivery, engines, relay, lease)
  *   npm run bench -- --quick             a smoke run with tiny counts
  *
  * A partial or quick run writes to bench/out/ instead, so it never replaces a full run's figures.
@@ -21,12 +21,13 @@ import { launchBenchChromium } from './stack/browser.js';
 import { currentLoadAverage, gitInfo, machineInfo, packageVersions } from './lib/machine.js';
 import { renderReport } from './lib/report.js';
 import { budgetsFailed, evaluateTargets, type BenchResults } from './lib/results.js';
+import { measureLeaseCost } from './lease-cost/lease-cost.js';
 import { measureRelay } from './relay-load/relay-load.js';
 import { benchSettings } from './settings.js';
 import { buildPages } from './pages/build.js';
 import { measureSize } from './size/size.js';
 
-const SECTIONS = ['size', 'first-paint', 'delivery', 'engines', 'relay'] as const;
+const SECTIONS = ['size', 'first-paint', 'delivery', 'engines', 'relay', 'lease'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -99,9 +100,10 @@ async function main(): Promise<number> {
     };
   });
 
+  const browserSections: readonly Section[] = ['first-paint', 'delivery', 'engines', 'lease'];
+  // The pages load the element's built standalone file and a bundled script: build both from the current sources.
+  if (sections.some((section) => browserSections.includes(section))) await buildPages(root);
   if (sections.includes('first-paint') || sections.includes('delivery') || sections.includes('engines')) {
-    // The pages load the element's built standalone file and a bundled script: build both from the current sources.
-    await buildPages(root);
     await withBrowserStack(settings.browserRelayPerIpLimit, settings.browserLeaseMs, async (browser, stack) => {
       (results as { chromium?: string }).chromium = browser.version();
       await run('first-paint', async () => {
@@ -126,6 +128,16 @@ async function main(): Promise<number> {
 
   await run('relay', async () => {
     results.relay = await measureRelay(root, settings.relay, log);
+  });
+
+  await run('lease', async () => {
+    const browser = await launchBenchChromium();
+    try {
+      // A stack of its own at the relay's default lease: the heartbeat count is the shipped one.
+      results.leaseCost = await measureLeaseCost(root, browser, () => startBenchStack(settings.browserRelayPerIpLimit), settings.leaseCost, log);
+    } finally {
+      await browser.close();
+    }
   });
 
   results.durationSeconds = Math.round((Date.now() - startedAt) / 1000);

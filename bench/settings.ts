@@ -7,6 +7,7 @@ import type { DeliverySettings } from './delivery/delivery.js';
 import { ABANDONMENT_KINDS, type AbandonmentKind } from './delivery/kinds.js';
 import type { EngineSettings } from './engines/engines.js';
 import type { FirstPaintSettings } from './first-paint/first-paint.js';
+import type { LeaseCostSettings } from './lease-cost/lease-cost.js';
 import type { RelayLoadSettings } from './relay-load/relay-load.js';
 
 export interface BenchSettings {
@@ -22,6 +23,7 @@ export interface BenchSettings {
   readonly firstPaint: FirstPaintSettings;
   readonly engines: EngineSettings;
   readonly relay: RelayLoadSettings;
+  readonly leaseCost: LeaseCostSettings;
 }
 
 /** How long past the lease a lapsed one may take to cancel: a sweep, the status read, the cancel call. */
@@ -67,6 +69,13 @@ export function benchSettings(env: NodeJS.ProcessEnv, quick: boolean): BenchSett
       baselineTrials: pick('BENCH_ENGINE_BASELINE_TRIALS', 10, 1),
       windowMs: 2000,
       settleMs: browserLeaseMs + LEASE_BOUND_MS,
+    },
+    leaseCost: {
+      pages: pick('BENCH_LEASE_PAGES', 5, 2),
+      heartbeatWindowMs: pick('BENCH_LEASE_WINDOW_MS', 60_000, 20_000),
+      sessions: pick('BENCH_LEASE_SESSIONS', 10_000, 1_000),
+      steadyMs: pick('BENCH_LEASE_STEADY_MS', 60_000, 15_000),
+      quietMs: quick ? 2000 : 5000,
     },
     relay: {
       rounds: pick('BENCH_LOAD_ROUNDS', 5, 2),

@@ -185,6 +185,40 @@ function enginesSection(results: BenchResults): string {
   return lines.join('\n');
 }
 
+function leaseCostSection(results: BenchResults): string {
+  const cost = results.leaseCost!;
+  const { relay } = cost;
+  const settings = results.settings.leaseCost;
+  return [
+    '## 6. What the lease costs',
+    '',
+    `At the relay's default lease (${cost.leaseMs / 1000} s; the element beats at the interval the relay asks for, ${cost.heartbeatMs / 1000} s).`,
+    '',
+    `**Heartbeats**: **${cost.heartbeatsPerSessionPerMinute}** signal requests per live, visible session per minute, counted at the relay over ${cost.heartbeatWindowMs / 1000} s for ${cost.heartbeatPages} element pages in Chromium. A hidden tab sends one \`hidden\` beacon and nothing more.`,
+    '',
+    `**The relay with ${bytes(relay.sessions)} live sessions** (one process, bundled, plain \`node\`, the ledger in its memory, no rate limits): each session's first heartbeat, then ${settings.steadyMs / 1000} s of heartbeats every ${relay.heartbeatMs / 1000} s per session, open loop and spread evenly (${relay.heartbeatsPerSecond}/s, ${relay.refused} not answered 200). CPU in % of one core, from /proc.`,
+    '',
+    table(
+      ['', 'CPU %', 'RSS MB'],
+      [
+        ['idle, no sessions', `${relay.idleCpuPercent}`, `${relay.idleRssMb}`],
+        [`${bytes(relay.sessions)} live sessions, heartbeats`, `${relay.steadyCpuPercent}`, `${relay.steadyRssMb}`],
+        [`${bytes(relay.sessions)} live sessions, no requests (the sweeper alone)`, `${relay.sweeperOnlyCpuPercent}`, `peak ${relay.peakRssMb}`],
+      ],
+    ),
+    '',
+    `Heartbeat latency: p50 ${relay.latencyP50Ms} ms, p99 ${relay.latencyP99Ms} ms (a heartbeat also reads the provider status, at most once per half lease per session by default).`,
+    '',
+    `**The sweep**: ${bytes(settings.sessions)} live entries, then all of them lapsed at once (a relay back after an outage), swept with an instant provider so the figure is the ledger's own (a real provider adds its latency per session; the sweeper works on several sessions at once).`,
+    '',
+    table(
+      ['store', 'entries', 'filled in ms', 'a sweep with none due, ms (median)', 'all lapsed swept in ms', 'acted on'],
+      cost.sweep.map((sweep) => [sweep.store, bytes(sweep.entries), `${sweep.fillMs}`, `${sweep.idleTickMs}`, `${sweep.sweepAllMs}`, bytes(sweep.acted)]),
+    ),
+    ...(cost.redisSkipped ? ['', `Redis: skipped (${cost.redisSkipped}).`] : []),
+  ].join('\n');
+}
+
 export function renderReport(results: BenchResults): string {
   const { machine, git } = results;
   const sections: string[] = [
@@ -204,6 +238,7 @@ export function renderReport(results: BenchResults): string {
   if (results.relay) sections.push('', relaySection(results));
   if (results.firstPaint) sections.push('', firstPaintSection(results));
   if (results.engines) sections.push('', enginesSection(results));
+  if (results.leaseCost) sections.push('', leaseCostSection(results));
   const failures = Object.entries(results.failures);
   if (failures.length) sections.push('', '## Sections that failed', '', ...failures.map(([section, reason]) => `- ${section}: ${reason}`));
   return `${sections.join('\n')}\n`;

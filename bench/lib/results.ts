@@ -6,6 +6,7 @@ import { ABANDONMENT_KINDS, KINDS, type AbandonmentKind } from '../delivery/kind
 import type { EnginesResults } from '../engines/engines.js';
 import { ENGINE_WAY_SPECS, type EngineWay } from '../engines/ways.js';
 import type { FirstPaintResults } from '../first-paint/first-paint.js';
+import type { LeaseCostResults } from '../lease-cost/lease-cost.js';
 import type { RelayResults } from '../relay-load/relay-load.js';
 import { LEASE_BOUND_MS, type BenchSettings } from '../settings.js';
 import type { BudgetCheck, BundleName, BundleSize } from '../size/bundles.js';
@@ -38,6 +39,8 @@ export interface BenchResults {
   firstPaint?: FirstPaintResults;
   /** Firefox ESR and WebKitGTK: the element's delivery per way of leaving, and the naive baselines. */
   engines?: EnginesResults;
+  /** What the lease costs: heartbeats, the relay with 10 000 live sessions, the sweep. */
+  leaseCost?: LeaseCostResults;
   /** Sections that failed to run, with the reason. */
   readonly failures: Record<string, string>;
   targets?: readonly TargetCheck[];
