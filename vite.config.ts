@@ -1,5 +1,5 @@
 import { builtinModules } from 'node:module';
-import { defineConfig, type BuildEnvironmentOptions } from 'vite';
+import { defineConfig, type BuildEnvironmentOptions, type Plugin } from 'vite';
 
 const merchantPort = Number(process.env.BPS_MERCHANT_PORT ?? 8787);
 const demoPort = Number(process.env.BPS_DEMO_PORT ?? 5173);
@@ -10,8 +10,9 @@ const demoPort = Number(process.env.BPS_DEMO_PORT ?? 5173);
  *
  * - `vite build`                    browser library: `.`, `./define`, `./react`, `./vue`.
  *                                   Lit, React and Vue stay imports so the merchant's bundler
- *                                   keeps one copy of each; @lit/react is tiny and inlined, so it
- *                                   is not a dependency merchants have to install.
+ *                                   keeps one copy of each. `./react` keeps its `'use client'`
+ *                                   (Rolldown keeps an entry module's directives), which lets a
+ *                                   React Server Component import it.
  * - `vite build --mode node`        server entries: `./relay`, `./relay/node`, `./relay/redis`
  *                                   (node-redis, an optional peer, stays an import), `./sandbox`,
  *                                   the bin's cli.js.
@@ -55,6 +56,22 @@ const TARGETS: Record<BuildTarget, { entries: Record<string, string>; external: 
   },
 };
 
+/**
+ * package.json's `sideEffects` names the shipped files that register the tag (dist/define.js,
+ * the standalone file). Vite applies that list to this repository's own sources as well, so
+ * without this plugin it would drop the registration from every build that reaches
+ * src/element/define.ts through an import: the React and Vue entries would no longer define
+ * the tag they render. Used by every build of the sources (this config, the size bench).
+ */
+export function keepRegistration(): Plugin {
+  return {
+    name: 'bank-pay-session:keep-registration',
+    transform(code, id) {
+      return id.endsWith('/src/element/define.ts') ? { code, moduleSideEffects: true } : undefined;
+    },
+  };
+}
+
 function buildTarget(mode: string): BuildTarget {
   if (mode === 'production' || mode === 'browser') return 'browser';
   if (mode === 'node' || mode === 'standalone') return mode;
@@ -73,6 +90,11 @@ function libraryBuild(target: BuildTarget): BuildEnvironmentOptions {
     lib: { entry: entries, formats: ['es'] },
     rolldownOptions: {
       external,
+      onwarn(warning, warn) {
+        // The one directive the build has is meant to stay, and does (see above).
+        if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && warning.id?.endsWith('src/react/index.ts')) return;
+        warn(warning);
+      },
       ...(node ? { platform: 'node' as const } : {}),
       output: {
         entryFileNames: '[name].js',
@@ -85,6 +107,7 @@ function libraryBuild(target: BuildTarget): BuildEnvironmentOptions {
 }
 
 export default defineConfig(({ command, mode }) => ({
+  plugins: [keepRegistration()],
   server: {
     port: demoPort,
     strictPort: true,

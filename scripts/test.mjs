@@ -96,9 +96,14 @@ const suites = {
   relay: () => nodeSuite('relay', ['test/relay']),
   browser: () => browserSuite('browser'),
   package: () => nodeSuite('package', ['test/package'], { timeoutMs: 300_000 }),
+  // examples/ run end to end on the packed package (one with a strict pnpm), and the element under a strict CSP.
+  examples: () => nodeSuite('examples', ['test/examples'], { timeoutMs: 300_000 }),
   e2e: () => nodeSuite('e2e', ['test/e2e'], { timeoutMs: 300_000, exclude: ['test/e2e/engines'] }),
   // The same end-to-end cases in Firefox ESR and WebKitGTK (one file per engine).
   engines: () => nodeSuite('engines', ['test/e2e/engines'], { timeoutMs: 300_000 }),
+  // The wrappers rendered on a server and hydrated in Chromium, and examples/nextjs built and
+  // served by Next.js (its install is cached in .cache/frameworks).
+  frameworks: () => nodeSuite('frameworks', ['test/frameworks'], { timeoutMs: 600_000 }),
 };
 
 const wanted = process.argv.slice(2);

@@ -1,6 +1,7 @@
 /** Builds one bundle in memory with the project's bundler and weighs it. */
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build, type Rollup } from 'vite';
+import { keepRegistration } from '../../vite.config.js';
 import type { BundleSize, BundleSpec } from './bundles.js';
 
 /** The bundle's code: every chunk, so a split-off chunk is counted too. */
@@ -9,6 +10,7 @@ export async function buildBundle(spec: BundleSpec, root: string): Promise<strin
     configFile: false,
     logLevel: 'silent',
     root,
+    plugins: [keepRegistration()],
     build: {
       write: false,
       target: 'es2022',

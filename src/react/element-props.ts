@@ -4,18 +4,9 @@
  * manifest's property-backed attributes.
  */
 import type { BankPaySession as BankPaySessionElement } from '../element/index.js';
+import { PROPERTY_ATTRIBUTES, type SettableProperty } from '../element/markup.js';
 
-export const ELEMENT_PROPERTIES = [
-  'src',
-  'sessionId',
-  'cancelUrl',
-  'cancelToken',
-  'statusUrl',
-  'expiresAt',
-  'cancelOn',
-  'hiddenDelay',
-  'lang',
-] as const satisfies ReadonlyArray<keyof BankPaySessionElement>;
+export const ELEMENT_PROPERTIES = Object.keys(PROPERTY_ATTRIBUTES) as SettableProperty[];
 
 /** `sessionId`, `cancelUrl`…: set on the element as properties, with the element's types. */
-export type BankPaySessionElementProps = Partial<Pick<BankPaySessionElement, (typeof ELEMENT_PROPERTIES)[number]>>;
+export type BankPaySessionElementProps = Partial<Pick<BankPaySessionElement, SettableProperty>>;

@@ -30,10 +30,3 @@ export const EVENT_PROP_NAMES: { readonly [Name in BankPaySessionEventName]: Eve
 export type BankPaySessionEventProps = {
   [Name in BankPaySessionEventName as EventPropName<Name>]?: (event: BankPaySessionEventMap[Name]) => void;
 };
-
-/** The `events` option of @lit/react's createComponent: prop name → event name. */
-export function eventsByPropName(): Record<string, BankPaySessionEventName> {
-  return Object.fromEntries(
-    Object.entries(EVENT_PROP_NAMES).map(([eventName, propName]) => [propName, eventName as BankPaySessionEventName]),
-  );
-}

@@ -1,3 +1,4 @@
+'use client';
 /**
  * `bank-pay-session/react`: the element as a React component (React 18 and 19).
  *
@@ -6,6 +7,10 @@
  *                   onBpsExit={(event) => console.log(event.reason)} />
  *
  * Importing it registers `<bank-pay-session>` (once, whatever else registered it).
+ *
+ * A client module (`'use client'`, kept in the build): a React Server Component can import and
+ * render it (its props must then be serializable, so no `on…` handlers there), and the server
+ * HTML carries the element's attributes and the hosted flow's frame.
  */
 import * as React from 'react';
 import { createBankPaySessionComponent } from './create-component.js';

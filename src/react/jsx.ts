@@ -7,25 +7,16 @@
  */
 import type * as React from 'react';
 import type { BankPaySession as BankPaySessionElement, BankPaySessionEventMap } from '../element/index.js';
+import { PROPERTY_ATTRIBUTES } from '../element/markup.js';
 
 /**
  * The element's settable attributes (not `state`, which it reflects for styling). A list rather
  * than only a type so test/unit/manifest-wrappers.test.ts can hold it to custom-elements.json.
  */
-export const BARE_TAG_ATTRIBUTES = [
-  'src',
-  'session-id',
-  'cancel-url',
-  'cancel-token',
-  'status-url',
-  'expires-at',
-  'cancel-on',
-  'hidden-delay',
-  'lang',
-] as const;
+export const BARE_TAG_ATTRIBUTES = Object.values(PROPERTY_ATTRIBUTES);
 
 /** Attribute values are strings in HTML; React writes numbers as their text. */
-export type BankPaySessionAttributes = { [Name in (typeof BARE_TAG_ATTRIBUTES)[number]]?: string | number };
+export type BankPaySessionAttributes = { [Name in (typeof PROPERTY_ATTRIBUTES)[keyof typeof PROPERTY_ATTRIBUTES]]?: string | number };
 
 /** React 19: `onbps-exit={(event) => event.reason}`. */
 export type BankPaySessionEventAttributes = {

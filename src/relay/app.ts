@@ -62,7 +62,13 @@ export function createRelay(options: RelayOptions): RelayApp {
 
   const app = new Hono();
   const base = config.basePath;
-  // Started by the first request, not here: some runtimes (Workers) forbid timers at start-up.
+  // Started now where the runtime allows (an instance with no traffic must still act on what a
+  // dead one left); by the first request where timers are refused at start-up (Workers).
+  try {
+    sweeper?.start();
+  } catch {
+    // started below
+  }
   app.use('*', async (_c, next) => {
     sweeper?.start();
     await next();

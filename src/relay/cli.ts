@@ -94,7 +94,7 @@ export async function runRelayCli(args: string[]): Promise<void> {
 
   let app;
   let options;
-  let ledgerIn = 'memory';
+  let ledgerIn = 'memory: run one instance, or set BPS_REDIS_URL for several';
   try {
     options = relayOptionsFromEnv(process.env);
     const redisUrl = process.env[RELAY_ENV.redisUrl]?.trim();

@@ -9,6 +9,13 @@ import { serve } from '@hono/node-server';
 import type { RelayApp } from './app.js';
 import type { DrainReport } from './cancel-service.js';
 
+/**
+ * The relay's fetch handler as a Node `(req, res)` listener, to mount it in Express, Fastify or
+ * `http.createServer`: `getRequestListener(relay.fetch)`. Re-exported so a merchant's server
+ * needs no direct dependency on @hono/node-server (a strict pnpm install would not resolve one).
+ */
+export { getRequestListener } from '@hono/node-server';
+
 /** Anything with a fetch handler: the relay itself, or your own Hono app with the relay mounted. */
 export interface ServableApp {
   readonly fetch: Parameters<typeof serve>[0]['fetch'];

@@ -60,8 +60,11 @@ export interface RelayOptions {
    * The lease ledger (docs/relay.md, "Leases"): the relay holds each live session with a
    * deadline that the page's heartbeats keep moving, and cancels a session whose page went
    * silent (a crash, a killed browser, a lost network). Default: on, in this instance's memory.
-   * Several instances share `createRedisLedgerStore` (`bank-pay-session/relay/redis`).
-   * `false` answers `POST {basePath}/signals` with 404 and never cancels by itself.
+   * Several instances MUST share a store (`createRedisLedgerStore` from
+   * `bank-pay-session/relay/redis`): with this instance's memory, a page whose heartbeats reach
+   * another instance would lapse here. On Cloudflare Workers the default is off (each isolate
+   * has its own memory) unless you give a store. `false` answers `POST {basePath}/signals`
+   * with 404 and never cancels by itself.
    */
   readonly leases?: false | LeaseOptions;
 }
@@ -267,8 +270,18 @@ export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions
   };
 }
 
+/**
+ * True on Cloudflare Workers, where every isolate has its own memory and a heartbeat may land
+ * on any of them: a ledger in memory there would cancel shoppers who are still beating.
+ */
+function memoryIsPerRequest(): boolean {
+  return (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent === 'Cloudflare-Workers';
+}
+
 function resolveLeaseOptions(options: false | LeaseOptions | undefined, problems: string[]): ResolvedLeaseOptions | false {
   if (options === false) return false;
+  // Without a shared store on an isolate runtime, no leases rather than false cancels.
+  if (options?.store === undefined && memoryIsPerRequest()) return false;
   const leaseMs = positive(options?.leaseMs, DEFAULTS.leaseMs, 'leases.leaseMs', problems);
   const intentGraceMs = positive(options?.intentGraceMs, DEFAULTS.intentGraceMs, 'leases.intentGraceMs', problems);
   if (intentGraceMs < MIN_INTENT_GRACE_MS) {

@@ -56,7 +56,7 @@ export function useStackAndChromium(options: StackOptions = {}): E2EEnvironment 
   return env;
 }
 
-export async function sandboxSession(stack: RunningStack, sessionId: string): Promise<SandboxSessionRecord> {
+export async function sandboxSession(stack: Pick<RunningStack, 'sandboxUrl'>, sessionId: string): Promise<SandboxSessionRecord> {
   const response = await fetch(`${stack.sandboxUrl}/sandbox/sessions/${sessionId}`);
   if (!response.ok) throw new Error(`sandbox answered ${response.status} for session ${sessionId}`);
   return (await response.json()) as SandboxSessionRecord;
@@ -65,7 +65,7 @@ export async function sandboxSession(stack: RunningStack, sessionId: string): Pr
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls the sandbox until the session is cancelled (close() resolves before a beacon lands). */
-export async function waitForCancelled(stack: RunningStack, sessionId: string, timeoutMs = 8000): Promise<SandboxSessionRecord> {
+export async function waitForCancelled(stack: Pick<RunningStack, 'sandboxUrl'>, sessionId: string, timeoutMs = 8000): Promise<SandboxSessionRecord> {
   const deadline = Date.now() + timeoutMs;
   let record = await sandboxSession(stack, sessionId);
   while (!/^cancell?ed$/i.test(record.session.status) && Date.now() < deadline) {

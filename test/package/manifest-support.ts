@@ -28,9 +28,22 @@ export interface ManifestDeclaration {
   cssProperties?: ManifestEntry[];
 }
 
+export interface ManifestExport {
+  kind: 'js' | 'custom-element-definition';
+  name: string;
+  declaration: { name: string; module?: string; package?: string };
+}
+
+export interface ManifestModule {
+  kind: string;
+  path: string;
+  declarations?: ManifestDeclaration[];
+  exports?: ManifestExport[];
+}
+
 export interface Manifest {
   schemaVersion: string;
-  modules: Array<{ path: string; declarations?: ManifestDeclaration[] }>;
+  modules: ManifestModule[];
 }
 
 export function readCommittedManifest(): Manifest {

@@ -3,7 +3,8 @@
  * scratch folder, then every entry used from there. Node entries run in Node, browser entries
  * load in Chromium both without a bundler (import map, and the one-tag standalone file) and
  * through Vite, and TypeScript checks a consumer against the shipped declarations, so a broken
- * export map, a missing file or a wrong `sideEffects` fails here.
+ * export map, a missing file or a wrong `sideEffects` fails here. publint (strict) and
+ * Are The Types Wrong lint the tarball itself; the manifest and the editor data are read from it.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,8 +13,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
+import { publint } from 'publint';
+import { formatMessage } from 'publint/utils';
+import { EDITOR_DATA_FILES, editorData } from '../../scripts/editor-data.js';
 import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium.mjs';
 import { exportedPath, importMap } from './import-map.js';
+import { elementDeclaration, type Manifest } from './manifest-support.js';
 import { run, runOrThrow } from './processes.js';
 import { serveDirectory, type StaticServer } from './static-server.js';
 
@@ -31,6 +36,19 @@ let nodeModules: string;
 let packedFiles: string[];
 let server: StaticServer;
 let browser: Browser;
+
+interface InstalledPackageJson {
+  main: string;
+  types: string;
+  exports: Record<string, string | Record<string, string>>;
+  customElements: string;
+  'web-types': string;
+  sideEffects: string[];
+}
+
+function installedPackageJson(): InstalledPackageJson {
+  return JSON.parse(readFileSync(join(nodeModules, 'bank-pay-session/package.json'), 'utf8')) as InstalledPackageJson;
+}
 
 function write(path: string, text: string): void {
   mkdirSync(join(path, '..'), { recursive: true });
@@ -147,8 +165,13 @@ describe('the npm package', () => {
       'dist/cli.js',
       'dist/bank-pay-session.standalone.js',
       'dist/types/element/index.d.ts',
+      'dist/types/element/define.d.ts',
       'dist/types/react/index.d.ts',
       'dist/types/vue/index.d.ts',
+      'dist/vscode.html-custom-data.json',
+      'dist/vscode.css-custom-data.json',
+      'dist/web-types.json',
+      'LICENSE',
     ]) {
       assert.ok(packedFiles.includes(file), `the tarball lacks ${file}`);
     }
@@ -156,20 +179,100 @@ describe('the npm package', () => {
     assert.deepEqual(unwanted, []);
   });
 
-  test('every export of the installed package points at a file that exists', () => {
-    const manifest = JSON.parse(readFileSync(join(nodeModules, 'bank-pay-session/package.json'), 'utf8')) as {
-      exports: Record<string, string | Record<string, string>>;
-      customElements: string;
-      sideEffects: string[];
-    };
+  test('every export of the installed package points at a file that exists, and every field that names a file too', () => {
+    const manifest = installedPackageJson();
     assert.deepEqual(Object.keys(manifest.exports).filter((key) => ENTRY_POINTS.includes(key)).sort(), [...ENTRY_POINTS].sort());
     const targets = Object.values(manifest.exports).flatMap((target) => (typeof target === 'string' ? [target] : Object.values(target)));
-    // sideEffects also names the source define module, for builds from the repo; it does not ship.
-    const shippedSideEffects = manifest.sideEffects.filter((path) => !path.startsWith('./src/'));
-    assert.ok(shippedSideEffects.includes('./dist/define.js'), 'the registration must survive tree-shaking');
-    const paths = [...targets, manifest.customElements, ...shippedSideEffects].map((path) => path.replace(/^\.\//, ''));
-    const missing = paths.filter((path) => !packedFiles.includes(path) && path !== 'package.json');
+    assert.ok(manifest.sideEffects.includes('./dist/define.js'), 'the registration must survive tree-shaking');
+    const paths = [...targets, manifest.customElements, manifest['web-types'], manifest.types, manifest.main, ...manifest.sideEffects];
+    const missing = paths.map((path) => path.replace(/^\.\//, '')).filter((path) => !packedFiles.includes(path));
     assert.deepEqual(missing, []);
+  });
+
+  test('every code entry has its own type declarations', () => {
+    const { exports } = installedPackageJson();
+    const untyped = Object.entries(exports)
+      .filter(([subpath]) => !subpath.endsWith('.json'))
+      .filter(([, target]) => typeof target === 'string' || !target.types?.endsWith('.d.ts') || Object.keys(target)[0] !== 'types')
+      .map(([subpath]) => subpath);
+    assert.deepEqual(untyped, []);
+  });
+
+  test('publint --strict finds nothing in the tarball, not even a suggestion', async () => {
+    const data = readFileSync(tarball);
+    const { messages, pkg } = await publint({
+      pack: { tarball: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) },
+      strict: true,
+      level: 'suggestion',
+    });
+    assert.deepEqual(
+      messages.map((message) => `${message.type}: ${formatMessage(message, pkg) ?? message.code}`),
+      [],
+    );
+  });
+
+  test('Are The Types Wrong: every entry resolves with types for ESM importers (Node 16+ and bundlers)', async () => {
+    const cli = join(repo, 'node_modules/@arethetypeswrong/cli/dist/index.js');
+    // Exit code 1 whenever any problem is listed, including the two kinds accepted below.
+    const { stdout } = await run(process.execPath, [cli, tarball, '--format', 'json', '--no-color'], {
+      cwd: scratch,
+      stdoutFile: join(scratch, 'attw.json'),
+    });
+    const report = JSON.parse(stdout) as {
+      analysis: { types?: { kind: string }; problems: Array<{ kind: string; entrypoint: string; resolutionKind?: string }> };
+    };
+    assert.equal(report.analysis.types?.kind, 'included');
+    // The package is ESM only ("type": "module", no CommonJS build, as Lit itself), so two kinds of
+    // resolution are out of scope: TypeScript's legacy `node10`, which ignores `exports` (every
+    // subpath is "not found" there), and `require()` from CommonJS under node16, which attw flags as
+    // "ESM (dynamic import only)". Anything else (a missing or mismatched declaration, a masquerading
+    // format, a wrong default export) fails here.
+    const ESM_ONLY: Readonly<Record<string, string>> = { node10: 'NoResolution', 'node16-cjs': 'CJSResolvesToESM' };
+    const problems = report.analysis.problems.filter((problem) => ESM_ONLY[problem.resolutionKind ?? ''] !== problem.kind);
+    assert.deepEqual(problems, []);
+    assert.ok(report.analysis.problems.length > 0, 'sanity: the ESM-only problems were reported and read');
+  });
+
+  test("custom-elements.json's modules are shipped files that export what it says (in Chromium, from the tarball)", async () => {
+    const manifest = JSON.parse(readFileSync(join(nodeModules, 'bank-pay-session/custom-elements.json'), 'utf8')) as Manifest;
+    assert.ok(manifest.modules.length >= 2, 'sanity: the manifest lists modules');
+    const map = importMap(nodeModules, ['lit', 'lit-html', 'lit-element', '@lit/reactive-element']);
+    const modules = manifest.modules.map((module) => ({ path: module.path, url: `/node_modules/bank-pay-session/${module.path}` }));
+    write(
+      join(scratch, 'pages/manifest-modules.html'),
+      `<!doctype html><title>manifest modules</title>
+<script type="importmap">${JSON.stringify(map)}</script>
+${pageScript(`
+    const exportsByPath = {};
+    for (const { path, url } of ${JSON.stringify(modules)}) exportsByPath[path] = Object.keys(await import(url)).sort();
+    return { exportsByPath, defined: customElements.get('bank-pay-session') !== undefined };`)}`,
+    );
+    const result = await resultOfPage('/pages/manifest-modules.html');
+    assert.equal(result.error, undefined);
+    const listed = Object.fromEntries(
+      manifest.modules.map((module) => [module.path, (module.exports ?? []).filter((entry) => entry.kind === 'js').map((entry) => entry.name).sort()]),
+    );
+    assert.deepEqual(result.exportsByPath, listed);
+    assert.equal(result.defined, true, 'the module with the custom-element-definition defines the tag');
+  });
+
+  test('the editor data (VS Code custom data, web-types) is generated from the shipped manifest and names all of it', () => {
+    const manifest = JSON.parse(readFileSync(join(nodeModules, 'bank-pay-session/custom-elements.json'), 'utf8')) as Manifest;
+    const expected = editorData(manifest);
+    for (const name of EDITOR_DATA_FILES) {
+      const shipped = JSON.parse(readFileSync(join(nodeModules, 'bank-pay-session/dist', name), 'utf8')) as unknown;
+      assert.deepEqual(shipped, expected[name], `dist/${name} is not what the generator makes of custom-elements.json`);
+    }
+    const element = elementDeclaration(manifest);
+    const shippedText = (name: string) => readFileSync(join(nodeModules, 'bank-pay-session/dist', name), 'utf8');
+    for (const attribute of element.attributes ?? []) {
+      assert.ok(shippedText('vscode.html-custom-data.json').includes(`"name": "${attribute.name}"`), `VS Code data lacks ${attribute.name}`);
+      assert.ok(shippedText('web-types.json').includes(`"name": "${attribute.name}"`), `web-types lack ${attribute.name}`);
+    }
+    for (const property of element.cssProperties ?? []) assert.ok(shippedText('vscode.css-custom-data.json').includes(`"name": "${property.name}"`));
+    for (const part of element.cssParts ?? []) assert.ok(shippedText('vscode.css-custom-data.json').includes(`"name": "::part(${part.name})"`));
+    for (const event of element.events ?? []) assert.ok(shippedText('web-types.json').includes(`"name": "${event.name}"`));
+    assert.equal(installedPackageJson()['web-types'], './dist/web-types.json');
   });
 
   test('Node imports ./relay, ./relay/node and ./sandbox; a session is created, framed and cancelled with them', async () => {
@@ -215,7 +318,7 @@ describe('the npm package', () => {
     for (const name of ['createRelay', 'createSession', 'mintCancelToken', 'verifyCancelToken', 'relayOptionsFromEnv']) {
       assert.ok(relayExports.includes(name), `./relay exports ${name}`);
     }
-    assert.ok(relayNodeExports.includes('serveRelay'), './relay/node exports serveRelay');
+    for (const name of ['serveRelay', 'getRequestListener']) assert.ok(relayNodeExports.includes(name), `./relay/node exports ${name}`);
     for (const name of ['createSandbox', 'startSandbox']) assert.ok(sandboxExports.includes(name), `./sandbox exports ${name}`);
     assert.equal(hostedFlow.status, 200);
     assert.match(hostedFlow.type, /^text\/html/);
@@ -361,7 +464,7 @@ import 'bank-pay-session/define';
 import { BankPaySession } from 'bank-pay-session/react';
 import { BankPaySession as VueBankPaySession, type BankPaySessionInstance } from 'bank-pay-session/vue';
 import { createRelay, createSession, mintCancelToken, type RelayOptions } from 'bank-pay-session/relay';
-import { serveRelay } from 'bank-pay-session/relay/node';
+import { getRequestListener, serveRelay } from 'bank-pay-session/relay/node';
 import { startSandbox } from 'bank-pay-session/sandbox';
 import type { GlobalComponents } from 'vue';
 
@@ -378,6 +481,8 @@ export const vueComponent: GlobalComponents['BankPaySession'] = VueBankPaySessio
 export let instance: BankPaySessionInstance | undefined;
 export const options: Partial<RelayOptions> = { allowedOrigins: ['https://shop.example'] };
 export const helpers = [createRelay, createSession, mintCancelToken, serveRelay, startSandbox];
+type NodeListener = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => unknown;
+export const toNodeListener = (relay: ReturnType<typeof createRelay>): NodeListener => getRequestListener(relay.fetch);
 
 // @ts-expect-error: the session id is a string
 export const wrongProp = <BankPaySession sessionId={42} />;

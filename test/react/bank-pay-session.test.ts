@@ -84,6 +84,38 @@ describe('React <BankPaySession>', () => {
     expect(element.id).to.equal('pay');
   });
 
+  it('writes each prop as the attribute the element reads too, and keeps it in step', () => {
+    const session = newSession();
+    const { container, render } = mount({ ...session, expiresAt: 4102444800000, hiddenDelay: 1234, lang: 'fr' });
+    const element = elementIn<BankPaySessionElement>(container);
+    const attributes = () => Object.fromEntries([...element.attributes].map((attribute) => [attribute.name, attribute.value]));
+    expect(attributes()).to.include({
+      src: session.src,
+      'session-id': session.sessionId,
+      'cancel-url': session.cancelUrl,
+      'cancel-token': session.cancelToken,
+      'expires-at': '4102444800000',
+      'hidden-delay': '1234',
+      lang: 'fr',
+    });
+    expect(element.expiresAt, 'the property keeps the type it was given').to.equal(4102444800000);
+    expect(Object.keys(attributes()).filter((name) => /^(sessionid|canceltoken|cancelurl|expiresat|hiddendelay)$/.test(name))).to.deep.equal([]);
+
+    const next = newSession();
+    render({ ...next, lang: 'en' });
+    expect(attributes()).to.include({ src: next.src, 'session-id': next.sessionId, 'cancel-token': next.cancelToken, lang: 'en' });
+    expect(element.src).to.equal(next.src);
+    expect('expires-at' in attributes() || 'hidden-delay' in attributes(), 'attributes of props no longer given are gone').to.equal(false);
+  });
+
+  it('leaves the frame to the element when rendered in the browser only', async () => {
+    const { container } = mount(newSession());
+    const element = elementIn<BankPaySessionElement>(container);
+    await element.updateComplete;
+    expect(element.querySelector('iframe') === null, 'no frame written into the tag').to.equal(true);
+    expect(element.shadowRoot?.querySelector('iframe[part~="frame"]') != null, "the element's own frame").to.equal(true);
+  });
+
   it('updates the same element when props change', () => {
     const session = newSession();
     const { container, render } = mount({ ...session, cancelOn: 'close' });
@@ -186,6 +218,21 @@ describe('React <BankPaySession>', () => {
       token: session.cancelToken,
       reason: 'spa-navigation',
     });
+  });
+
+  it('delivers the cancel and exit that its unmount causes to the handlers', async () => {
+    const onBpsCancel = spy<[BankPaySessionEventMap['bps-cancel']]>();
+    const onBpsExit = spy<[BankPaySessionEventMap['bps-exit']]>();
+    const session = newSession();
+    const { container, unmount } = mount({ ...session, onBpsCancel, onBpsExit });
+    const element = elementIn<BankPaySessionElement>(container);
+    await waitUntil(() => element.state === 'active', 'the session never became active');
+    unmount();
+    mounted = mounted.filter((handle) => handle.container !== container);
+    await waitUntil(() => onBpsCancel.calls.length > 0 && onBpsExit.calls.length > 0, 'the handlers never heard of the cancel', { timeout: 5000 });
+    expect(onBpsCancel.calls[0]?.[0].reason).to.equal('spa-navigation');
+    expect(onBpsExit.calls.length).to.equal(1);
+    expect(await cancelsAfterAbandonment(session.sessionId)).to.have.length(1);
   });
 
   it('does not cancel under StrictMode, whose development double mount keeps the element in the page', async () => {

@@ -45,7 +45,8 @@ export interface Harness {
   readonly logs: Array<Record<string, unknown>>;
   /** Every request the relay sent to the provider (method + path). */
   readonly providerRequests: string[];
-  newSession(overrides?: Partial<InitiateSessionRequest>, tokenKey?: string, sessionTimeoutMs?: number): Promise<CreatedSession>;
+  /** `track`: register it in the relay's lease ledger at creation (`relay.track`). */
+  newSession(overrides?: Partial<InitiateSessionRequest>, tokenKey?: string, sessionTimeoutMs?: number, track?: boolean): Promise<CreatedSession>;
   inspect(sessionId: string): Promise<SandboxSessionView>;
   faults(faults: Record<string, unknown>): Promise<void>;
   clearFaults(): Promise<void>;
@@ -140,8 +141,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     tokenKeys,
     logs,
     providerRequests,
-    async newSession(overrides = {}, tokenKey = tokenKeys[0]!, sessionTimeoutMs) {
+    async newSession(overrides = {}, tokenKey = tokenKeys[0]!, sessionTimeoutMs, track = false) {
       return createSession({
+        ...(track ? { track: relay.track } : {}),
         provider: { url: sandbox.url, ...CLIENT },
         tokenKey,
         request: { ...EFT_REQUEST, referenceId: `order-${Math.random().toString(36).slice(2, 10)}`, ...overrides },

@@ -1,7 +1,8 @@
 /**
  * custom-elements.json against the code: the committed manifest is what the analyzer makes of
  * today's JSDoc, and every attribute, event, CSS part and custom property the element really has
- * is in it, documented (and nothing it lacks is advertised).
+ * is in it, documented (and nothing it lacks is advertised). Its module paths name files the
+ * package ships, and each module exports what its entry really exports.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import {
   elementDeclaration,
   generateManifest,
   readCommittedManifest,
+  REPO_ROOT,
   type ManifestEntry,
 } from '../package/manifest-support.js';
 
@@ -98,5 +100,77 @@ describe('custom-elements.json', () => {
     assert.ok(properties.includes('--bps-frame-height'), 'sanity: custom properties were found');
     assert.deepEqual(names(element.cssProperties), sorted(properties));
     assertDocumented('custom properties', element.cssProperties);
+  });
+});
+
+/** Every `{name, module}` reference in the manifest (declarations, superclasses, inherited members). */
+function moduleReferences(value: unknown, found: Array<{ name: string; module: string }> = []): Array<{ name: string; module: string }> {
+  if (Array.isArray(value)) for (const item of value) moduleReferences(item, found);
+  else if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    if (typeof record.module === 'string' && record.package === undefined) found.push({ name: String(record.name), module: record.module });
+    for (const child of Object.values(record)) moduleReferences(child, found);
+  }
+  return found;
+}
+
+/** The files package.json's `exports` lets a consumer import, without the leading `./`. */
+function exportedFiles(): Set<string> {
+  const { exports } = JSON.parse(readFileSync(new URL('package.json', REPO_ROOT), 'utf8')) as { exports: Record<string, unknown> };
+  const files = new Set<string>();
+  const collect = (target: unknown): void => {
+    if (typeof target === 'string') files.add(target.replace(/^\.\//, ''));
+    else if (target && typeof target === 'object') for (const [condition, inner] of Object.entries(target)) if (condition !== 'types') collect(inner);
+  };
+  for (const target of Object.values(exports)) collect(target);
+  return files;
+}
+
+/** Which source entry the analyzer config reports under which shipped file. */
+async function shippedEntries(): Promise<Record<string, string>> {
+  // A variable specifier: the config is plain JavaScript without declarations; its shape is this.
+  const config = new URL('custom-elements-manifest.config.mjs', REPO_ROOT).href;
+  return ((await import(config)) as { SHIPPED_ENTRIES: Record<string, string> }).SHIPPED_ENTRIES;
+}
+
+describe('custom-elements.json module paths', () => {
+  test('name only files that package.json exports, never a source path', () => {
+    const exported = exportedFiles();
+    assert.ok(exported.has('dist/index.js'), 'sanity: the exports were read');
+    const paths = manifest.modules.map((module) => module.path);
+    assert.deepEqual(paths.filter((path) => !exported.has(path)), []);
+  });
+
+  test('every reference to a module names a module of the manifest that declares it', () => {
+    const declarations = new Map(manifest.modules.map((module) => [module.path, new Set((module.declarations ?? []).map((d) => d.name))]));
+    const references = moduleReferences(manifest.modules);
+    assert.ok(references.length > 10, 'sanity: the references were found');
+    const dangling = references.filter(({ name, module }) => !declarations.has(module) || (name !== 'BpsEvent' && !declarations.get(module)?.has(name)));
+    // BpsEvent, the events' shared (unexported) base class, is named as their superclass only.
+    assert.deepEqual(dangling, []);
+    assert.deepEqual(references.filter(({ module }) => /(^|\/)src\/|\.ts$/.test(module)), []);
+  });
+
+  test("each shipped module lists exactly the values its source entry exports (types are the declarations' business)", async () => {
+    const entries = await shippedEntries();
+    assert.deepEqual(Object.values(entries).sort(), manifest.modules.map((module) => module.path).sort());
+    for (const [source, shipped] of Object.entries(entries)) {
+      const runtime = Object.keys((await import(new URL(source, REPO_ROOT).href)) as Record<string, unknown>);
+      const module = manifest.modules.find((candidate) => candidate.path === shipped);
+      const listed = (module?.exports ?? []).filter((entry) => entry.kind === 'js').map((entry) => entry.name);
+      assert.deepEqual(sorted(listed), sorted(runtime), `${shipped} (built from ${source})`);
+    }
+  });
+
+  test('the tag is defined by dist/define.js, with the class declared in the module the root entry ships', () => {
+    const definitions = manifest.modules.flatMap((module) =>
+      (module.exports ?? []).filter((entry) => entry.kind === 'custom-element-definition').map((entry) => ({ path: module.path, ...entry })),
+    );
+    assert.deepEqual(
+      definitions.map(({ path, name, declaration }) => ({ path, name, declaration })),
+      [{ path: 'dist/define.js', name: 'bank-pay-session', declaration: { name: 'BankPaySession', module: 'dist/index.js' } }],
+    );
+    const declaring = manifest.modules.find((module) => module.path === 'dist/index.js');
+    assert.equal(declaring?.declarations?.find((declaration) => declaration.name === 'BankPaySession'), element);
   });
 });

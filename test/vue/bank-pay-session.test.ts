@@ -82,6 +82,39 @@ describe('Vue <BankPaySession>', () => {
     expect(element.id).to.equal('pay');
   });
 
+  it('writes each prop as the attribute the element reads too (kebab-case), and keeps it in step', async () => {
+    const props = reactive<Record<string, unknown>>({ ...newSession(), expiresAt: 4102444800000, hiddenDelay: 1234, lang: 'fr' });
+    const { container } = mount(() => h(BankPaySession, props));
+    const element = elementIn<BankPaySessionElement>(container);
+    const attributes = () => Object.fromEntries([...element.attributes].map((attribute) => [attribute.name, attribute.value]));
+    expect(attributes()).to.include({
+      src: props.src,
+      'session-id': props.sessionId,
+      'cancel-url': props.cancelUrl,
+      'cancel-token': props.cancelToken,
+      'expires-at': '4102444800000',
+      'hidden-delay': '1234',
+      lang: 'fr',
+    });
+    expect(element.expiresAt, 'the property keeps the type it was given').to.equal(4102444800000);
+    expect(Object.keys(attributes()).filter((name) => /^(sessionid|canceltoken|cancelurl|expiresat|hiddendelay)$/.test(name))).to.deep.equal([]);
+
+    const next = newSession();
+    Object.assign(props, { ...next, expiresAt: undefined, lang: 'en' });
+    await nextTick();
+    expect(attributes()).to.include({ src: next.src, 'session-id': next.sessionId, 'cancel-token': next.cancelToken, lang: 'en' });
+    expect(element.src).to.equal(next.src);
+    expect('expires-at' in attributes(), 'the attribute of a prop no longer given is gone').to.equal(false);
+  });
+
+  it('leaves the frame to the element when mounted in the browser only', async () => {
+    const { container } = mount(() => h(BankPaySession, newSession()));
+    const element = elementIn<BankPaySessionElement>(container);
+    await element.updateComplete;
+    expect(element.querySelector('iframe') === null, 'no frame written into the tag').to.equal(true);
+    expect(element.shadowRoot?.querySelector('iframe[part~="frame"]') != null, "the element's own frame").to.equal(true);
+  });
+
   it("leaves the element's defaults alone for props that are not set", () => {
     const { container } = mount(() => h(BankPaySession));
     const element = elementIn<BankPaySessionElement>(container);
@@ -157,6 +190,20 @@ describe('Vue <BankPaySession>', () => {
       token: session.cancelToken,
       reason: 'spa-navigation',
     });
+  });
+
+  it('delivers the cancel and exit that its unmount causes to the listeners', async () => {
+    const onBpsCancel = spy<[BpsCancelEvent]>();
+    const onBpsExit = spy<[Event]>();
+    const session = newSession();
+    const handle = mount(() => h(BankPaySession, { ...session, onBpsCancel, onBpsExit }));
+    const element = elementIn<BankPaySessionElement>(handle.container);
+    await waitUntil(() => element.state === 'active', 'the session never became active');
+    unmount(handle);
+    await waitUntil(() => onBpsCancel.calls.length > 0 && onBpsExit.calls.length > 0, 'the listeners never heard of the cancel', { timeout: 5000 });
+    expect(onBpsCancel.calls[0]?.[0].reason).to.equal('spa-navigation');
+    expect(onBpsExit.calls.length).to.equal(1);
+    expect(await cancelsAfterAbandonment(session.sessionId)).to.have.length(1);
   });
 
   it('does not cancel when Vue moves it within the page (keyed reorder)', async () => {

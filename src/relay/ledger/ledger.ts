@@ -36,6 +36,8 @@ export class Ledger {
   readonly settings: LedgerSettings;
   readonly #timeoutMs: number;
   readonly #now: () => number;
+  /** When a store call last failed here (0: never): signals may have been lost since. */
+  #failedAt = 0;
 
   constructor(store: LedgerStore, settings: LedgerSettings, timeoutMs: number, now: () => number = Date.now) {
     this.store = store;
@@ -46,6 +48,11 @@ export class Ledger {
 
   now(): number {
     return this.#now();
+  }
+
+  /** When a store call last failed on this instance (epoch ms, 0: never). */
+  get failedAt(): number {
+    return this.#failedAt;
   }
 
   /** Applies one event to one session. Rejects with {@link LedgerUnavailable} only. */
@@ -79,6 +86,7 @@ export class Ledger {
     try {
       return await Promise.race([work(), timeout]);
     } catch (error) {
+      this.#failedAt = this.#now();
       throw error instanceof LedgerUnavailable ? error : new LedgerUnavailable('the ledger store failed', { cause: error });
     } finally {
       clearTimeout(timer);

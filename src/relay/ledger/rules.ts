@@ -121,7 +121,7 @@ const store = (entry: LedgerEntry | undefined, verdict: LedgerVerdict): LedgerSt
 /** The deadline a page signal sets, and the rule behind it, capped by the maximum age. */
 function pageDeadline(
   type: 'register' | 'alive' | 'hidden' | 'intent' | 'revoke',
-  current: number | undefined,
+  current: { readonly deadline: number; readonly rule: LapseRule } | undefined,
   base: EntryBase,
   now: number,
   settings: LedgerSettings,
@@ -143,7 +143,7 @@ function pageDeadline(
       [deadline, rule] = [now + settings.leaseMs, 'lease-lapsed'];
   }
   // An intent only ever brings a deadline closer: a grace ending later than the lease changes nothing.
-  if (type === 'intent' && current !== undefined && current < deadline) return { deadline: current, rule: 'lease-lapsed' };
+  if (type === 'intent' && current !== undefined && current.deadline < deadline) return current;
   if (settings.maxAgeMs !== undefined && base.firstSeenAt + settings.maxAgeMs < deadline) {
     return { deadline: base.firstSeenAt + settings.maxAgeMs, rule: 'max-age' };
   }
@@ -193,7 +193,7 @@ export function stepLedger(sessionId: string, entry: LedgerEntry | undefined, ev
         firstSeenAt: entry?.firstSeenAt ?? now,
         signalAt: event.type === 'register' ? (entry?.signalAt ?? now) : now,
       };
-      const current = entry?.state === 'live' ? entry.deadline : undefined;
+      const current = entry?.state === 'live' ? entry : undefined;
       const { deadline, rule } = pageDeadline(event.type, current, base, now, settings);
       return store({ ...base, state: 'live', deadline, rule, statusReadAt: entry?.statusReadAt ?? 0 }, 'tracked');
     }

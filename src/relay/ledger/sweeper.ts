@@ -40,6 +40,9 @@ export class Sweeper {
   #timer: ReturnType<typeof setInterval> | undefined;
   #ticking = false;
   #stopped = false;
+  /** Since when this instance has been sweeping without a gap. */
+  #upSince = 0;
+  #lastTick = 0;
 
   constructor(options: SweeperOptions) {
     this.#options = options;
@@ -56,6 +59,11 @@ export class Sweeper {
   async tick(): Promise<void> {
     if (this.#ticking || this.#stopped) return;
     this.#ticking = true;
+    const now = this.#options.ledger.now();
+    // A gap in the ticks (a restart, a suspended process, a long pause): signals may have gone
+    // unheard meanwhile, so silence only counts again after a whole lease of listening.
+    if (now - this.#lastTick > Math.max(3 * this.#options.intervalMs, 5000)) this.#upSince = now;
+    this.#lastTick = now;
     try {
       await this.#renewClaims();
       const room = (this.#options.concurrency ?? 64) - this.#working.size;
@@ -98,6 +106,13 @@ export class Sweeper {
     const { ledger } = this.#options;
     const { sessionId, claimId, rule } = entry;
     try {
+      if (rule !== 'max-age' && this.#deaf()) {
+        // The relay (or its store) was not listening for a whole lease: the page may have been
+        // beating into the void. It gets a lease to be heard before its silence counts.
+        await ledger.apply(sessionId, { type: 'release', claimId, retryInMs: ledger.settings.leaseMs });
+        this.#options.report({ event: 'kept', sessionId, rule, error: 'the relay has not been listening for a whole lease yet' });
+        return;
+      }
       const reading = await this.#options.readStatus(sessionId);
       if (reading.kind === 'ended' || reading.kind === 'not-found') {
         await ledger.apply(sessionId, { type: 'ended', status: reading.kind === 'ended' ? reading.status : 'Expired' });
@@ -122,6 +137,12 @@ export class Sweeper {
       const message = error instanceof LedgerUnavailable ? error.message : 'internal error';
       this.#options.report({ event: 'store-error', sessionId, error: message });
     }
+  }
+
+  /** True when this instance has not heard signals (and written them) for a whole lease. */
+  #deaf(): boolean {
+    const { ledger } = this.#options;
+    return ledger.now() - Math.max(this.#upSince, ledger.failedAt) < ledger.settings.leaseMs;
   }
 
   async #renewClaims(): Promise<void> {
