@@ -4,7 +4,7 @@
  * a size budget is exceeded or a section fails.
  *
  *   npm run bench                        everything, committed figures
- *   npm run bench -- size relay          only the named sections (size, first-paint, delivery, engines, relay, reliability)
+ *   npm run bench -- size relay          only the named sections (size, first-paint, delivery, engines, relay, reliability, lease)
  *   npm run bench -- --quick             a smoke run with tiny counts
  *   npm run bench -- relay reliability --merge
  *                                        re-runs the named sections and merges them into the
@@ -18,23 +18,23 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
-import type { RunningStack } from '../demo/stack.js';
 import { measureDelivery } from './delivery/delivery.js';
 import { measureEngines } from './engines/engines.js';
-import { startBenchStack } from './stack/stack.js';
+import { startBenchStack, type BenchStack } from './stack/stack.js';
 import { measureFirstPaint } from './first-paint/first-paint.js';
 import { launchBenchChromium } from './stack/browser.js';
 import { currentLoadAverage, gitInfo, machineInfo, packageVersions } from './lib/machine.js';
 import { drawCharts } from './lib/charts.js';
 import { renderReport } from './lib/report.js';
 import { budgetsFailed, evaluateTargets, type BenchResults } from './lib/results.js';
+import { measureLeaseCost } from './lease-cost/lease-cost.js';
 import { measureRelay } from './relay-load/relay-load.js';
 import { measureReliability } from './relay-load/reliability.js';
 import { benchSettings } from './settings.js';
 import { buildPages } from './pages/build.js';
 import { measureSize } from './size/size.js';
 
-const SECTIONS = ['size', 'first-paint', 'delivery', 'engines', 'relay', 'reliability'] as const;
+const SECTIONS = ['size', 'first-paint', 'delivery', 'engines', 'relay', 'reliability', 'lease'] as const;
 /** Sections `--merge` can put into the committed results (the ones that need no browser). */
 const MERGEABLE: ReadonlySet<Section> = new Set(['size', 'relay', 'reliability']);
 type Section = (typeof SECTIONS)[number];
@@ -59,8 +59,8 @@ function parseArguments(argv: readonly string[]): { sections: Section[]; quick: 
   return { sections, quick, merge };
 }
 
-async function withBrowserStack<T>(perIpLimit: number, use: (browser: Browser, stack: RunningStack) => Promise<T>): Promise<T> {
-  const stack = await startBenchStack(perIpLimit);
+async function withBrowserStack<T>(perIpLimit: number, leaseMs: number, use: (browser: Browser, stack: BenchStack) => Promise<T>): Promise<T> {
+  const stack = await startBenchStack(perIpLimit, leaseMs);
   try {
     const browser = await launchBenchChromium();
     try {
@@ -115,10 +115,11 @@ async function main(): Promise<number> {
     };
   });
 
+  const browserSections: readonly Section[] = ['first-paint', 'delivery', 'engines', 'lease'];
+  // The pages load the element's built standalone file and a bundled script: build both from the current sources.
+  if (sections.some((section) => browserSections.includes(section))) await buildPages(root);
   if (sections.includes('first-paint') || sections.includes('delivery') || sections.includes('engines')) {
-    // The pages load the element's built standalone file and a bundled script: build both from the current sources.
-    await buildPages(root);
-    await withBrowserStack(settings.browserRelayPerIpLimit, async (browser, stack) => {
+    await withBrowserStack(settings.browserRelayPerIpLimit, settings.browserLeaseMs, async (browser, stack) => {
       (results as { chromium?: string }).chromium = browser.version();
       await run('first-paint', async () => {
         results.firstPaint = await measureFirstPaint(browser, stack, settings.firstPaint, log);
@@ -145,6 +146,16 @@ async function main(): Promise<number> {
   });
   await run('reliability', async () => {
     results.reliability = await measureReliability(root, settings.reliability!, log);
+  });
+
+  await run('lease', async () => {
+    const browser = await launchBenchChromium();
+    try {
+      // A stack of its own at the relay's default lease: the heartbeat count is the shipped one.
+      results.leaseCost = await measureLeaseCost(root, browser, () => startBenchStack(settings.browserRelayPerIpLimit), settings.leaseCost, log);
+    } finally {
+      await browser.close();
+    }
   });
 
   results.durationSeconds = Math.round((Date.now() - startedAt) / 1000);

@@ -24,11 +24,14 @@ export interface StackOptions {
   readonly webhookSecret?: string;
   /** Provider session lifetime (sandbox onboarding timeout); default 15 minutes. */
   readonly sessionTimeoutMs?: number;
-  /** The relay's lease (default 60 s): a short one shows a killed browser's session cancelled soon. */
   /** The sandbox's hosted page refuses every frame (`deny`), for the element's popup mode. */
   readonly sandboxFraming?: SandboxFraming;
   /** A Cross-Origin-Opener-Policy the sandbox's hosted page sends. */
   readonly sandboxCoop?: SandboxCoop;
+  /**
+   * The relay's lease (`BPS_LEASE_SECONDS` for `npm start`): how long a visible page's
+   * heartbeat holds its session. Default: the relay's own (a minute).
+   */
   readonly leaseMs?: number;
   /**
    * Reload the demo pages when a source file changes (default true). Tests turn it off: a

@@ -4,7 +4,7 @@
  * machine load falls on all three alike; then the cases that must never cancel.
  */
 import type { Browser } from 'playwright-core';
-import type { RunningStack } from '../../demo/stack.js';
+import type { BenchStack } from '../stack/stack.js';
 import { round, roundSummary, summarize, type Summary } from '../lib/stats.js';
 import { ABANDONMENT_KINDS, KINDS, type AbandonmentKind } from './kinds.js';
 import { QUIET_CASES, runQuietTrial, type QuietCase, type QuietTrial } from './non-abandonment.js';
@@ -13,12 +13,14 @@ import { VARIANTS, type Baseline, type Variant } from './variants.js';
 
 export interface DeliverySettings {
   readonly trials: number;
+  /** The kinds to run (BENCH_KINDS narrows it); the others are left out of the results. */
+  readonly kinds: readonly AbandonmentKind[];
   readonly timing: TrialTiming;
   /** Wait after the last trial before reading every session (late beacons still count). */
   readonly settleMs: number;
+  /** The same, when pages died without a word: the relay's lease, a sweep and a cancel call. */
+  readonly silentSettleMs: number;
   readonly quiet: { readonly trials: number; readonly holdMs: number; readonly variants: readonly Variant[] };
-  /** Only these kinds (a narrowed run, e.g. `BENCH_DELIVERY_KINDS=windowClose`); the others are recorded as not run. Default: all. */
-  readonly kinds?: readonly AbandonmentKind[];
 }
 
 export interface KindFigures {
@@ -37,6 +39,8 @@ export interface KindFigures {
   readonly enteredBfcache?: number;
   /** Why a baseline was not run for this kind. */
   readonly note?: string;
+  /** What sent the cancels that counted, from the relay's audit lines: `page-unload`, `page-gone` (fetchLater), `lease`, ... */
+  readonly causes?: Record<string, number>;
 }
 
 export interface QuietFigures {
@@ -45,8 +49,8 @@ export interface QuietFigures {
 }
 
 export interface DeliveryResults {
-  readonly delivery: Record<AbandonmentKind, KindFigures>;
-  readonly baselines: Record<Baseline, Record<AbandonmentKind, KindFigures>>;
+  readonly delivery: Partial<Record<AbandonmentKind, KindFigures>>;
+  readonly baselines: Record<Baseline, Partial<Record<AbandonmentKind, KindFigures>>>;
   readonly falseCancels: number;
   readonly nonAbandonment: Partial<Record<Variant, Record<QuietCase, QuietFigures>>>;
   readonly trialErrors: readonly string[];
@@ -55,9 +59,11 @@ export interface DeliveryResults {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** What the figures of a kind are made of: one judged trial, in any engine. */
-export type JudgedTrial = Pick<TrialOutcome, 'latencyMs' | 'enteredBfcache' | 'cancelCalls' | 'error'>;
+export type JudgedTrial = Pick<TrialOutcome, 'latencyMs' | 'enteredBfcache' | 'cancelCalls' | 'error' | 'cause'>;
 
 export function kindFigures(outcomes: readonly JudgedTrial[]): KindFigures {
+  const causes: Record<string, number> = {};
+  for (const outcome of outcomes) if (outcome.latencyMs !== undefined && outcome.cause) causes[outcome.cause] = (causes[outcome.cause] ?? 0) + 1;
   const latencies = outcomes.flatMap((outcome) => (outcome.latencyMs === undefined ? [] : [outcome.latencyMs]));
   const latency = roundSummary(summarize(latencies)) ?? null;
   const bfcache = outcomes.filter((outcome) => outcome.enteredBfcache !== undefined);
@@ -71,6 +77,7 @@ export function kindFigures(outcomes: readonly JudgedTrial[]): KindFigures {
     duplicates: outcomes.filter((outcome) => outcome.cancelCalls > 1).length,
     errors: outcomes.filter((outcome) => outcome.error).length,
     ...(bfcache.length > 0 ? { enteredBfcache: bfcache.filter((outcome) => outcome.enteredBfcache).length } : {}),
+    ...(Object.keys(causes).length > 0 ? { causes } : {}),
   };
 }
 
@@ -85,14 +92,14 @@ function variantsFor(kind: AbandonmentKind): Variant[] {
 
 export async function measureDelivery(
   browser: Browser,
-  stack: RunningStack,
+  stack: BenchStack,
   settings: DeliverySettings,
   log: (line: string) => void,
 ): Promise<DeliveryResults> {
   const byVariant: Record<Variant, Partial<Record<AbandonmentKind, KindFigures>>> = { element: {}, naiveFetch: {}, naiveBeacon: {} };
   const trialErrors: string[] = [];
 
-  const kinds = settings.kinds ?? ABANDONMENT_KINDS;
+  const kinds = settings.kinds;
   const records: TrialRecord[] = [];
   for (const kind of kinds) {
     const variants = variantsFor(kind);
@@ -109,8 +116,9 @@ export async function measureDelivery(
     log(`  ${KINDS[kind].label}: ${settings.trials} trials × ${variants.join(', ')} (${Math.round((Date.now() - startedAt) / 1000)} s)`);
   }
   // Judged once at the end, after a settle: a late cancel still counts as delivered.
-  await sleep(settings.settleMs);
-  const outcomes = await Promise.all(records.map((record) => judgeTrial(stack, record)));
+  await sleep(kinds.some((kind) => KINDS[kind].silent) ? settings.silentSettleMs : settings.settleMs);
+  const causes = await stack.cancelCauses(records.map((record) => record.sessionId));
+  const outcomes = await Promise.all(records.map((record) => judgeTrial(stack, record, causes[record.sessionId])));
   for (const kind of ABANDONMENT_KINDS) {
     if (kinds.includes(kind)) continue;
     for (const variant of VARIANTS) byVariant[variant][kind] = notRun('not run: this run was narrowed to other kinds');
@@ -124,7 +132,7 @@ export async function measureDelivery(
     }
     log(`  ${KINDS[kind].label}: ${parts.join('; ')}`);
   }
-  for (const kind of ABANDONMENT_KINDS) {
+  for (const kind of kinds) {
     const note = KINDS[kind].noNaiveHandler;
     if (note) for (const baseline of ['naiveFetch', 'naiveBeacon'] as const) byVariant[baseline][kind] = notRun(note);
   }
@@ -151,11 +159,8 @@ export async function measureDelivery(
   }
   const elementQuiet = nonAbandonment.element;
   return {
-    delivery: byVariant.element as Record<AbandonmentKind, KindFigures>,
-    baselines: {
-      naiveFetch: byVariant.naiveFetch as Record<AbandonmentKind, KindFigures>,
-      naiveBeacon: byVariant.naiveBeacon as Record<AbandonmentKind, KindFigures>,
-    },
+    delivery: byVariant.element,
+    baselines: { naiveFetch: byVariant.naiveFetch, naiveBeacon: byVariant.naiveBeacon },
     falseCancels: elementQuiet ? QUIET_CASES.reduce((sum, quietCase) => sum + elementQuiet[quietCase].cancelCalls, 0) : 0,
     nonAbandonment,
     trialErrors,

@@ -1,9 +1,11 @@
 /**
  * The kinds of abandonment the delivery benchmark drives, as the e2e tests drive them
- * (test/e2e/abandonment.test.ts), and what each variant is expected to do about each.
+ * (test/e2e/abandonment.test.ts, test/e2e/lease.test.ts), and what each variant is expected
+ * to do about each.
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import type { RunningStack } from '../../demo/stack.js';
+import { crashRenderer, setOffline, type KillableChromium } from '../../test/e2e/dying.js';
 import { closeButton, type Variant } from './variants.js';
 
 /** The ways of leaving a framed flow, then the same with the flow open in its window (popup mode), and the window's own close. */
@@ -21,6 +23,10 @@ export const ABANDONMENT_KINDS = [
   'windowLink',
   'windowReload',
   'windowTabClose',
+  'rendererCrash',
+  'rendererKill',
+  'browserKill',
+  'networkLost',
 ] as const;
 export type AbandonmentKind = (typeof ABANDONMENT_KINDS)[number];
 
@@ -31,11 +37,15 @@ export interface ActionInput {
   readonly stack: RunningStack;
   /** The flow's window, for the kinds that run in popup mode (opened by `prepare`). */
   readonly flowWindow?: Page;
+  /** The trial's own Chromium, for the kinds that kill it (`ownBrowser`). */
+  readonly chromium?: KillableChromium;
 }
 
 export interface ActionResult {
   /** bfcache kind: whether the page really went into the back/forward cache (pagehide.persisted). */
   readonly enteredBfcache?: boolean;
+  /** When the page died, when the action had to prepare first (Date.now()); default: just before the action. */
+  readonly actedAt?: number;
 }
 
 export interface KindSpec {
@@ -51,6 +61,13 @@ export interface KindSpec {
   readonly mode?: 'popup';
   /** Runs before the clock starts: brings the checkout to where the action leaves it. */
   prepare?(input: Omit<ActionInput, 'flowWindow'>): Promise<Page>;
+  /**
+   * The page dies without a word: only the browser's deferred cancel or the relay's lease can
+   * end the session, so the trials are judged at least a lease plus a sweep after the last.
+   */
+  readonly silent?: boolean;
+  /** The trial runs in a Chromium of its own (the kind kills its processes). */
+  readonly ownBrowser?: boolean;
   act(input: ActionInput): Promise<ActionResult>;
 }
 
@@ -126,6 +143,45 @@ const FRAME_KINDS = {
       // Same origin, same tab: the checkout's pagehide handler left the flag in sessionStorage.
       const persisted = await page.evaluate(() => sessionStorage.getItem('bench-pagehide-persisted'));
       return { enteredBfcache: persisted === 'true' };
+    },
+  },
+  rendererCrash: {
+    label: 'renderer crash (CDP Page.crash)',
+    pageStays: false,
+    silent: true,
+    async act({ page }) {
+      await crashRenderer(page);
+      return {};
+    },
+  },
+  rendererKill: {
+    label: "the page's renderer killed (SIGKILL, as the out-of-memory killer)",
+    pageStays: false,
+    silent: true,
+    ownBrowser: true,
+    async act({ page, chromium }) {
+      return { actedAt: await chromium!.killRenderer(page) };
+    },
+  },
+  browserKill: {
+    label: 'browser process killed (SIGKILL)',
+    pageStays: false,
+    silent: true,
+    ownBrowser: true,
+    async act({ chromium }) {
+      chromium!.killBrowser();
+      return {};
+    },
+  },
+  networkLost: {
+    label: 'network lost as the tab closes',
+    pageStays: false,
+    silent: true,
+    async act({ page }) {
+      await setOffline(page, true);
+      const actedAt = Date.now();
+      await page.close({ runBeforeUnload: true });
+      return { actedAt };
     },
   },
 } satisfies Record<string, KindSpec>;

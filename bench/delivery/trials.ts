@@ -7,7 +7,8 @@
  */
 import type { Browser } from 'playwright-core';
 import type { RunningStack } from '../../demo/stack.js';
-import { sandboxSession, type SandboxSessionRecord } from '../../test/e2e/support.js';
+import { firstCancelAt, sandboxSession, type SandboxSessionRecord } from '../../test/e2e/support.js';
+import { launchKillableChromium } from '../../test/e2e/dying.js';
 import { KINDS, type AbandonmentKind } from './kinds.js';
 import { openVariant, type Variant } from './variants.js';
 
@@ -36,15 +37,12 @@ export interface TrialOutcome extends TrialRecord {
   readonly delivered: boolean;
   readonly latencyMs?: number;
   readonly cancelCalls: number;
+  /** What sent the session's first cancel (the relay's audit line): `page-unload`, `page-gone`, `lease`, ... */
+  readonly cause?: string;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** When the sandbox handled the session's first cancel call, in epoch ms. */
-export function firstCancelAt(record: SandboxSessionRecord): number | undefined {
-  const entry = record.history.find((item) => item.type === 'cancel');
-  return entry ? Date.parse(entry.at) : undefined;
-}
 
 /** Polls the sandbox until the session got a cancel call, or `waitMs` ran out. */
 export async function waitForCancelCall(stack: RunningStack, sessionId: string, waitMs: number, pollMs: number): Promise<void> {
@@ -63,7 +61,12 @@ export async function runTrial(
   timing: TrialTiming,
 ): Promise<TrialRecord | undefined> {
   const spec = KINDS[kind];
-  const context = await browser.newContext();
+  const chromium = spec.ownBrowser ? await launchKillableChromium() : undefined;
+  const context = await (chromium?.browser ?? browser).newContext();
+  const cleanup = async () => {
+    await context.close().catch(() => undefined);
+    await chromium?.close();
+  };
   let sessionId = '';
   let actionAt = 0;
   let enteredBfcache: boolean | undefined;
@@ -74,17 +77,20 @@ export async function runTrial(
     const ready = { page: opened.page, context, variant, stack };
     const flowWindow = await spec.prepare?.(ready);
     actionAt = Date.now();
-    enteredBfcache = (await spec.act({ ...ready, flowWindow })).enteredBfcache;
+    const result = await spec.act({ ...ready, flowWindow, ...(chromium ? { chromium } : {}) });
+    enteredBfcache = result.enteredBfcache;
+    actionAt = result.actedAt ?? actionAt;
   } catch (caught) {
     error = caught instanceof Error ? caught.message.split('\n')[0] : String(caught);
   }
   if (!sessionId || !actionAt) {
-    await context.close().catch(() => undefined);
+    await cleanup();
     return undefined; // never got as far as abandoning anything: not a trial
   }
-  await waitForCancelCall(stack, sessionId, spec.pageStays ? timing.windowMs : timing.quickWaitMs, timing.pollMs);
+  // A silent death is judged at the end, a lease later: no wait here.
+  if (!spec.silent) await waitForCancelCall(stack, sessionId, spec.pageStays ? timing.windowMs : timing.quickWaitMs, timing.pollMs);
   const cleanupAt = Date.now();
-  await context.close().catch(() => undefined);
+  await cleanup();
   return {
     variant,
     kind,
@@ -101,7 +107,7 @@ export async function runTrial(
  * the action and, if the page was still open, before the trial closed it (closing runs the
  * page's unload handlers, which is another abandonment, not this one).
  */
-export async function judgeTrial(stack: RunningStack, trial: TrialRecord): Promise<TrialOutcome> {
+export async function judgeTrial(stack: RunningStack, trial: TrialRecord, cause?: string): Promise<TrialOutcome> {
   const record = await sandboxSession(stack, trial.sessionId);
   const latencyMs = cancelLatency(record, trial, KINDS[trial.kind].pageStays);
   return {
@@ -109,6 +115,7 @@ export async function judgeTrial(stack: RunningStack, trial: TrialRecord): Promi
     delivered: latencyMs !== undefined,
     ...(latencyMs === undefined ? {} : { latencyMs }),
     cancelCalls: record.cancelCalls,
+    ...(cause ? { cause } : {}),
   };
 }
 

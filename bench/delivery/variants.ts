@@ -7,7 +7,7 @@ export type Variant = (typeof VARIANTS)[number];
 export type Baseline = Exclude<Variant, 'element'>;
 
 export const VARIANT_INFO: Record<Variant, { readonly page: string; readonly description: string }> = {
-  element: { page: 'bench/raw/element.html', description: '<bank-pay-session> (sendBeacon / fetch keepalive, per docs/design.md)' },
+  element: { page: 'bench/raw/element.html', description: "<bank-pay-session> (sendBeacon / fetch keepalive on the way out; fetchLater and the relay's lease for a page that dies)" },
   naiveFetch: { page: 'bench/raw/naive-fetch.html', description: 'plain iframe; fetch() without keepalive in a beforeunload handler' },
   naiveBeacon: { page: 'bench/raw/naive-beacon.html', description: 'plain iframe; navigator.sendBeacon() in an unload handler' },
 };

@@ -2,8 +2,8 @@
  * Section 5, engines: cancel delivery and latency in Firefox ESR and WebKitGTK, for the element
  * and the two naive baselines, with default preferences, against the same relay and sandbox as
  * the Chromium section. Trials are interleaved across the variants; each is judged at the end
- * from the sandbox's record, so a cancel that lands late (at the end of an intent's grace)
- * still counts. An engine that is not installed is reported as skipped, with its package.
+ * from the sandbox's record, so a cancel that lands late (made by the relay's sweeper when an
+ * intent's grace or the lease ended) still counts. An engine that is not installed is reported as skipped, with its package.
  */
 import type { RunningStack } from '../../demo/stack.js';
 import { engineStatus, requestedEngines, type EngineName } from '../../test/support/engines.mjs';
@@ -26,7 +26,7 @@ export interface EngineSettings {
   readonly baselineTrials: number;
   /** How long a page that stays open is given to send its cancel before the trial closes it. */
   readonly windowMs: number;
-  /** Wait after the last trial before reading every session (the relay's intent grace is 3 s). */
+  /** Wait after the last trial before reading every session (the relay's intent grace is 3 s, its lease here a few seconds). */
   readonly settleMs: number;
 }
 
@@ -52,7 +52,10 @@ export interface EnginesResults {
 
 const LAUNCH: Record<OtherEngine, () => Promise<EngineDriver>> = { firefox: launchFirefox, webkit: launchWebKit };
 
-/** The relay's shortest intent grace: a cancel this late came from an intent whose confirm never arrived. */
+/**
+ * The relay's shortest intent grace: a cancel this late was made by the relay's sweeper (an
+ * intent's grace or the lease ended) because the page's own cancel never arrived.
+ */
 const GRACE_END_MS = 2000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -6,6 +6,8 @@ import { fillTemplate } from '../stack/raw-files.js';
 import { checkBudgets } from '../size/bundles.js';
 import { kindFigures } from '../delivery/delivery.js';
 import { cancelLatency } from '../delivery/trials.js';
+import { LEASE_BOUND_MS } from '../settings.js';
+import { evaluateTargets, type BenchResults } from './results.js';
 import { quantileOfSorted, summarize } from './stats.js';
 
 describe('stats', () => {
@@ -71,6 +73,24 @@ describe('which cancel counts for a trial', () => {
   test('after the trial closed a page that stayed: that close cancelled it, not the action', () => {
     assert.equal(cancelLatency(record(2_500), trial, true), undefined);
     assert.equal(cancelLatency(record(2_500), trial, false), 1_500);
+  });
+});
+
+describe('delivery targets', () => {
+  const leaseMs = 4000;
+  const judged = (p95Ms: number) => kindFigures([{ latencyMs: p95Ms, cancelCalls: 1 }]);
+  const targets = (delivery: BenchResults['delivery']) =>
+    evaluateTargets({ delivery, settings: { browserLeaseMs: leaseMs }, failures: {} } as unknown as BenchResults).map((check) => [check.target.split(':')[0], check.met]);
+  test('a page that dies without a word is held to the lease plus the bound, not to the 250 ms of a page that says goodbye', () => {
+    assert.deepEqual(targets({ closeButton: judged(100), browserKill: judged(leaseMs + LEASE_BOUND_MS) }), [
+      ['100% delivery for every abandonment kind', true],
+      ['p95 under 250 ms on loopback', true],
+      ['a page that dies without a word', true],
+    ]);
+    assert.deepEqual(targets({ browserKill: judged(leaseMs + LEASE_BOUND_MS + 1) }), [
+      ['100% delivery for every abandonment kind', true],
+      ['a page that dies without a word', false],
+    ]);
   });
 });
 

@@ -1,7 +1,7 @@
 /** Renders results.json as bench/RESULTS.md. Pure: results in, Markdown out. */
 import type { EngineWayFigures } from '../engines/engines.js';
 import { ENGINE_WAY_SPECS, type EngineWay } from '../engines/ways.js';
-import { KINDS, ABANDONMENT_KINDS } from '../delivery/kinds.js';
+import { KINDS, ABANDONMENT_KINDS, type AbandonmentKind } from '../delivery/kinds.js';
 import type { KindFigures } from '../delivery/delivery.js';
 import { QUIET_CASE_LABELS, QUIET_CASES } from '../delivery/non-abandonment.js';
 import { VARIANT_INFO } from '../delivery/variants.js';
@@ -40,24 +40,46 @@ function sizeSection(results: BenchResults): string {
   ].join('\n');
 }
 
+/** What sent the cancels that counted, e.g. `page-gone 29, lease 1`. */
+function causesCell(figures: KindFigures | undefined): string {
+  return figures?.causes ? Object.entries(figures.causes).map(([cause, count]) => `${cause} ${count}`).join(', ') : '–';
+}
+
 function deliverySection(results: BenchResults): string {
   const delivery = results.delivery!;
   const baselines = results.baselines!;
-  const rows = ABANDONMENT_KINDS.map((kind) => [
+  const kinds = ABANDONMENT_KINDS.filter((kind) => delivery[kind]);
+  const row = (kind: AbandonmentKind) => [
     KINDS[kind].label,
     ...deliveryCell(delivery[kind]),
     ...deliveryCell(baselines.naiveFetch[kind]),
     ...deliveryCell(baselines.naiveBeacon[kind]),
-  ]);
-  const notes = ABANDONMENT_KINDS.flatMap((kind) => (KINDS[kind].noNaiveHandler ? [`¹ ${KINDS[kind].label}: ${KINDS[kind].noNaiveHandler}. Recorded as 0%, not run.`] : []));
+  ];
+  const header = ['kind', 'element', 'p50 ms', 'p95 ms', 'naive fetch', 'p50 ms', 'p95 ms', 'naive beacon', 'p50 ms', 'p95 ms'];
+  const spoken = kinds.filter((kind) => !KINDS[kind].silent);
+  const silent = kinds.filter((kind) => KINDS[kind].silent);
+  const notes = kinds.flatMap((kind) => (KINDS[kind].noNaiveHandler ? [`¹ ${KINDS[kind].label}: ${KINDS[kind].noNaiveHandler}. Recorded as 0%, not run.`] : []));
   const quiet = results.nonAbandonment ?? {};
   const quietRows = Object.entries(quiet).flatMap(([variant, cases]) =>
     QUIET_CASES.map((quietCase) => [variant, QUIET_CASE_LABELS[quietCase], `${cases[quietCase].cancelCalls}`, `${cases[quietCase].trials}`]),
   );
-  const duplicates = ABANDONMENT_KINDS.reduce((sum, kind) => sum + delivery[kind].duplicates, 0);
-  const cached = (figures: KindFigures) => `${figures.enteredBfcache ?? 0}/${figures.trials}`;
-  const bfcacheLine = `Pages that really entered the back/forward cache in the bfcache trials (pagehide.persisted): element ${cached(delivery.bfcache)}, naive fetch ${cached(baselines.naiveFetch.bfcache)}, naive beacon ${cached(baselines.naiveBeacon.bfcache)}. Chromium never caches a page with an unload handler, so the naive beacon page is unloaded instead.`;
-  const trials = results.settings.delivery.trials;
+  const duplicates = kinds.reduce((sum, kind) => sum + delivery[kind]!.duplicates, 0);
+  const cached = (figures: KindFigures | undefined) => `${figures?.enteredBfcache ?? 0}/${figures?.trials ?? 0}`;
+  const bfcacheLine = delivery.bfcache
+    ? `Pages that really entered the back/forward cache in the bfcache trials (pagehide.persisted): element ${cached(delivery.bfcache)}, naive fetch ${cached(baselines.naiveFetch.bfcache)}, naive beacon ${cached(baselines.naiveBeacon.bfcache)}. Chromium never caches a page with an unload handler, so the naive beacon page is unloaded instead.`
+    : '';
+  const { trials } = results.settings.delivery;
+  const leaseMs = results.settings.browserLeaseMs;
+  const silentPart = silent.length
+    ? [
+        '',
+        `### Pages that die without a word`,
+        '',
+        `Nothing of the page runs afterwards, so no event can send anything: only the browser's deferred cancel (\`fetchLater\`, armed by the element while the session is live and the tab visible) or the relay's lease can end the session. The relay here runs with a ${leaseMs / 1000} s lease (heartbeats every ${leaseMs / 4000} s), so the latencies show the mechanism: a few hundred milliseconds by \`fetchLater\`, about a lease by the lease (at the default one-minute lease, about a minute). Judged ${results.settings.delivery.silentSettleMs / 1000} s after the last trial. **By**: what sent the element's cancels, from the relay's audit lines (\`page-gone\`: the deferred cancel; \`lease\`: the relay's sweeper; \`page-unload\`: the page's own beacon).`,
+        '',
+        table([...header, 'element: by'], silent.map((kind) => [...row(kind), causesCell(delivery[kind])])),
+      ]
+    : [];
   return [
     '## 2. Cancel delivery and latency',
     '',
@@ -65,14 +87,10 @@ function deliverySection(results: BenchResults): string {
     '',
     'Variants: ' + Object.entries(VARIANT_INFO).map(([name, info]) => `**${name}**: ${info.description}`).join('; ') + '. All three pages create the session the same way (POST /merchant/sessions) and send the same body to the same relay.',
     '',
-    table(
-      ['kind', 'element', 'p50 ms', 'p95 ms', 'naive fetch', 'p50 ms', 'p95 ms', 'naive beacon', 'p50 ms', 'p95 ms'],
-      rows,
-    ),
-    '',
+    ...(spoken.length ? [table(header, spoken.map(row)), ''] : []),
     ...notes,
-    '',
-    bfcacheLine,
+    ...(bfcacheLine ? ['', bfcacheLine] : []),
+    ...silentPart,
     '',
     ...(results.charts?.cancelLatency ? [`![Cancel latency per way of leaving, the element against the naive baselines](${results.charts.cancelLatency})`, ''] : []),
     `Element sessions that got more than one cancel call: ${duplicates}.`,
@@ -182,7 +200,7 @@ function enginesSection(results: BenchResults): string {
   const lines = [
     '## 5. Other engines: Firefox ESR and WebKitGTK',
     '',
-    `The same pages, relay and sandbox as section 2, driven through the engines test suite's drivers (Firefox: puppeteer-core over WebDriver BiDi; WebKitGTK: WebKitWebDriver and MiniBrowser under Xvfb), default preferences. ${settings.trials} trials per way for the element and ${settings.baselineTrials} for each naive baseline, interleaved, each in a fresh browser context or window, judged from the sandbox ${settings.settleMs / 1000} s after the last trial. Latency as in section 2. **At the grace end**: the cancel landed 2 s or more after the action, i.e. the relay cancelled when the element's beforeunload intent was neither confirmed (the pagehide beacon was lost) nor revoked.`,
+    `The same pages, relay and sandbox as section 2, driven through the engines test suite's drivers (Firefox: puppeteer-core over WebDriver BiDi; WebKitGTK: WebKitWebDriver and MiniBrowser under Xvfb), default preferences. ${settings.trials} trials per way for the element and ${settings.baselineTrials} for each naive baseline, interleaved, each in a fresh browser context or window, judged from the sandbox ${settings.settleMs / 1000} s after the last trial. Latency as in section 2. **At the grace end**: the cancel landed 2 s or more after the action, i.e. the relay's sweeper cancelled because the page's own cancel never arrived: the element's beforeunload intent was neither followed by the pagehide cancel nor revoked, or the lease ran out.`,
   ];
   for (const engine of Object.values(engines)) {
     const ways = Object.keys(engine.delivery) as EngineWay[];
@@ -202,6 +220,40 @@ function enginesSection(results: BenchResults): string {
   for (const [name, message] of Object.entries(skipped)) lines.push('', `${name}: skipped: ${message}`);
   lines.push('', '¹ A route change unloads nothing, so a naive page has no hook for it.');
   return lines.join('\n');
+}
+
+function leaseCostSection(results: BenchResults): string {
+  const cost = results.leaseCost!;
+  const { relay } = cost;
+  const settings = results.settings.leaseCost;
+  return [
+    '## 6. What the lease costs',
+    '',
+    `At the relay's default lease (${cost.leaseMs / 1000} s; the element beats at the interval the relay asks for, ${cost.heartbeatMs / 1000} s).`,
+    '',
+    `**Heartbeats**: **${cost.heartbeatsPerSessionPerMinute}** signal requests per live, visible session per minute, counted at the relay over ${cost.heartbeatWindowMs / 1000} s for ${cost.heartbeatPages} element pages in Chromium. A hidden tab sends one \`hidden\` beacon and nothing more.`,
+    '',
+    `**The relay with ${bytes(relay.sessions)} live sessions** (one process, bundled, plain \`node\`, the ledger in its memory, no rate limits): each session's first heartbeat, then ${settings.steadyMs / 1000} s of heartbeats every ${relay.heartbeatMs / 1000} s per session, open loop and spread evenly (${relay.heartbeatsPerSecond}/s, ${relay.refused} not answered 200). CPU in % of one core, from /proc.`,
+    '',
+    table(
+      ['', 'CPU %', 'RSS MB'],
+      [
+        ['idle, no sessions', `${relay.idleCpuPercent}`, `${relay.idleRssMb}`],
+        [`${bytes(relay.sessions)} live sessions, heartbeats`, `${relay.steadyCpuPercent}`, `${relay.steadyRssMb}`],
+        [`${bytes(relay.sessions)} live sessions, no requests (the sweeper alone)`, `${relay.sweeperOnlyCpuPercent}`, `peak ${relay.peakRssMb}`],
+      ],
+    ),
+    '',
+    `Heartbeat latency: p50 ${relay.latencyP50Ms} ms, p99 ${relay.latencyP99Ms} ms (a heartbeat also reads the provider status, at most once per half lease per session by default).`,
+    '',
+    `**The sweep**: ${bytes(settings.sessions)} live entries, then all of them lapsed at once (a relay back after an outage), swept with an instant provider so the figure is the ledger's own (a real provider adds its latency per session; the sweeper works on several sessions at once).`,
+    '',
+    table(
+      ['store', 'entries', 'filled in ms', 'a sweep with none due, ms (median)', 'all lapsed swept in ms', 'acted on'],
+      cost.sweep.map((sweep) => [sweep.store, bytes(sweep.entries), `${sweep.fillMs}`, `${sweep.idleTickMs}`, `${sweep.sweepAllMs}`, bytes(sweep.acted)]),
+    ),
+    ...(cost.redisSkipped ? ['', `Redis: skipped (${cost.redisSkipped}).`] : []),
+  ].join('\n');
 }
 
 export function renderReport(results: BenchResults): string {
@@ -227,6 +279,7 @@ export function renderReport(results: BenchResults): string {
   if (results.firstPaint) sections.push('', firstPaintSection(results));
   if (results.engines) sections.push('', enginesSection(results));
   if (results.reliability) sections.push('', reliabilitySection(results));
+  if (results.leaseCost) sections.push('', leaseCostSection(results));
   const failures = Object.entries(results.failures);
   if (failures.length) sections.push('', '## Sections that failed', '', ...failures.map(([section, reason]) => `- ${section}: ${reason}`));
   return `${sections.join('\n')}\n`;

@@ -11,7 +11,15 @@ import type { PagesReady } from './pages-process.js';
 const entry = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 
 /** Shaped like demo/stack.ts's RunningStack, so the e2e helpers (sandboxSession, …) take it. */
-export async function startBenchStack(perClientIpLimit: number): Promise<RunningStack> {
+export interface BenchStack extends RunningStack {
+  /** What sent each session's first cancel, from the relay's audit lines (`page-unload`, `page-gone`, `lease`, ...). */
+  cancelCauses(sessionIds: readonly string[]): Promise<Record<string, string>>;
+  /** How many `POST …/signals` requests (heartbeats and the other lease signals) the relay has received. */
+  signalRequests(): Promise<number>;
+}
+
+/** `leaseMs`: the relay's lease; undefined: its default (a minute). */
+export async function startBenchStack(perClientIpLimit: number, leaseMs?: number): Promise<BenchStack> {
   const [sandboxPort, merchantPort, pagesPort] = [await freePort(), await freePort(), await freePort()];
   const backend = await forkServer<BackendReady>(entry('./backend-process.ts'), {
     execArgv: ['--import', 'tsx'],
@@ -20,6 +28,7 @@ export async function startBenchStack(perClientIpLimit: number): Promise<Running
       BENCH_MERCHANT_PORT: String(merchantPort),
       BENCH_PAGE_ORIGINS: `http://localhost:${pagesPort},http://127.0.0.1:${pagesPort}`,
       BENCH_RELAY_PER_IP_LIMIT: String(perClientIpLimit),
+      ...(leaseMs ? { BENCH_LEASE_MS: String(leaseMs) } : {}),
     },
   });
   try {
@@ -34,6 +43,8 @@ export async function startBenchStack(perClientIpLimit: number): Promise<Running
       merchantUrl,
       sandboxUrl,
       providerUrl: sandboxUrl,
+      cancelCauses: (sessionIds) => backend.request<Record<string, string>>({ type: 'cancel-causes', sessionIds }),
+      signalRequests: () => backend.request<number>({ type: 'signal-requests' }),
       close: async () => {
         await pages.stop();
         await backend.stop();

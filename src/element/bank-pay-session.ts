@@ -245,7 +245,6 @@ export class BankPaySession extends LitElement {
   /** Begins a new session from the current attributes. */
   #start(): void {
     this.#generation++;
-    this.#lease.stop();
     this.#adopted = undefined;
     this.#cancelling = undefined;
     this.#win?.close();

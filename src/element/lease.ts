@@ -18,23 +18,17 @@ const FIRST_INTERVAL_MS = 15_000;
 
 type FetchLater = (url: string, init: RequestInit) => unknown;
 
-/** The relay's signals endpoint sits beside its cancel endpoint: `…/cancel` → `…/signals`. */
-export function signalsUrl(cancelUrl: string, base: string): string | undefined {
-  try {
-    return new URL('signals', new URL(cancelUrl, base)).href;
-  } catch {
-    return undefined;
-  }
-}
-
 export class Lease {
+  /** Set while visible (also while a heartbeat is out), so one sync never starts a second one. */
   #timer: ReturnType<typeof setTimeout> | undefined;
   #deferred: AbortController | undefined;
   #interval = FIRST_INTERVAL_MS;
-  /** False once the relay answered 404: it runs without leases. */
-  #enabled = true;
   #target: CancelTarget | undefined;
-  #signals: string | undefined;
+  /**
+   * The relay's signals endpoint, beside its cancel endpoint (`…/cancel` → `…/signals`). Empty
+   * when nothing may be sent: no session, an unusable cancel-url, or a relay without leases (404).
+   */
+  #url = '';
   readonly #onStatus: (status: SessionStatus) => void;
 
   constructor(onStatus: (status: SessionStatus) => void) {
@@ -45,73 +39,90 @@ export class Lease {
    * Called on every change of state or visibility. `target` is the live session (undefined:
    * none, or over); `deferred`: whether a page that goes away should cancel (`cancel-on`).
    */
-  sync(target: CancelTarget | undefined, deferred: boolean, restart = false): void {
-    const hidden = document.visibilityState === 'hidden';
-    const same = target && this.#target && target.sessionId === this.#target.sessionId && !restart;
-    if (!same) this.stop();
-    if (!target?.url || !target.sessionId || !target.token) return;
-    this.#target = target;
-    this.#signals = signalsUrl(target.url, document.baseURI);
-    if (hidden) {
-      if (this.#timer !== undefined || !same) this.#signal('hidden');
-      this.stop(true);
-      return;
+  sync(target: CancelTarget | undefined, deferred: boolean): void {
+    const fresh = target?.sessionId !== this.#target?.sessionId;
+    if (fresh) this.stop();
+    if (!target?.sessionId || !target.token) return;
+    if (fresh) {
+      // Kept while the session lasts: a heartbeat's answer is applied only to its own session.
+      this.#target = target;
+      try {
+        this.#url = new URL('signals', new URL(target.url, document.baseURI)).href;
+      } catch {
+        // No lease signals; the relay's own lease still ends an abandoned session.
+      }
+    }
+    if (document.hidden) {
+      // Once per hidden spell: when heartbeats were running, or for a session first seen hidden.
+      if (this.#timer || fresh) this.send('hidden');
+      return this.#pause();
     }
     if (deferred && !this.#deferred) this.#arm(target);
-    if (this.#timer === undefined) this.#beat();
+    if (!this.#timer) void this.#beat();
   }
 
   /** Withdraws the deferred cancel and stops heartbeats (the element sends its own cancel, or the session ended). */
-  stop(keepTarget = false): void {
+  stop(): void {
+    this.#pause();
+    this.#target = undefined;
+    this.#url = '';
+  }
+
+  /** Sends one signal by beacon: `hidden`, and beforeunload's intent and its revoke. */
+  send(signal: LeaseSignal): void {
+    if (this.#url) beacon(this.#url, this.#body(signal));
+  }
+
+  #pause(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#deferred?.abort();
     this.#deferred = undefined;
-    if (!keepTarget) this.#target = undefined;
   }
 
-  /** A beacon to the signals endpoint: for `intent`, `revoke`, `hidden`. */
-  #signal(signal: LeaseSignal): void {
-    const { sessionId, token } = this.#target!;
-    if (this.#enabled && this.#signals) beacon(this.#signals, encodeSignalRequest({ sessionId, token, signal }));
-  }
-
-  /** Sends one signal by beacon (beforeunload's intent and its revoke). */
-  send(signal: LeaseSignal): void {
-    if (this.#target) this.#signal(signal);
+  #body(signal: LeaseSignal): string {
+    return encodeSignalRequest({ ...this.#target!, signal });
   }
 
   #beat = async (): Promise<void> => {
     const target = this.#target;
-    if (!target || !this.#enabled || !this.#signals) return;
-    this.#timer = setTimeout(this.#beat, this.#interval);
+    if (!this.#url) return;
+    const timer = (this.#timer = setTimeout(this.#beat, this.#interval));
+    // No answer at all (offline, relay unreachable): sooner, so a network back within the lease keeps the session.
+    let next = this.#interval / 4;
     try {
-      const response = await post(this.#signals, encodeSignalRequest({ sessionId: target.sessionId, token: target.token, signal: 'alive' }));
-      if (response.status === 404) {
-        this.#enabled = false;
-        return this.stop(true);
-      }
-      const answer = (await response.json()) as SignalResponse;
-      if (answer.heartbeatMs > 0) this.#interval = answer.heartbeatMs;
-      if (target === this.#target && answer.status !== 'Initiated') this.#onStatus(answer.status);
+      const response = await post(this.#url, this.#body('alive'));
+      next = this.#interval;
+      // No leases on this relay: no more signals for this session (the deferred cancel stays armed).
+      if (response.status === 404) this.#url = '';
+      const answer = (await response.json()) as Partial<SignalResponse>;
+      if (answer.heartbeatMs! > 0) next = this.#interval = answer.heartbeatMs!;
+      if (answer.status && target === this.#target) this.#onStatus(answer.status);
     } catch {
-      // Unreachable for now: the next beat tries again, and the lease covers the rest.
+      // Unreachable, or an answer that is not JSON: the next heartbeat tries again, the lease covers the rest.
     }
+    if (timer !== this.#timer) {
+      // Hidden while this heartbeat was out: it may reach the relay after the hidden beacon, so that goes again.
+      if (!this.#timer && target === this.#target) this.send('hidden');
+      return;
+    }
+    clearTimeout(timer);
+    this.#timer = this.#url ? setTimeout(this.#beat, next) : undefined;
   };
 
-  #arm({ url, sessionId, token }: CancelTarget): void {
-    const fetchLater = (window as unknown as { fetchLater?: FetchLater }).fetchLater;
-    if (!fetchLater) return;
+  #arm(target: CancelTarget): void {
     const controller = new AbortController();
     try {
-      fetchLater(new URL(url, document.baseURI).href, {
+      // Absent in most engines (a TypeError here); QuotaExceededError under a deferred-fetch=()
+      // policy, SecurityError on plain http: the lease covers it. A relative URL resolves as fetch's does.
+      (window as unknown as { fetchLater: FetchLater }).fetchLater(target.url, {
         method: 'POST',
-        body: encodeCancelRequest({ sessionId, token, reason: 'page-gone' }),
+        body: encodeCancelRequest({ ...target, reason: 'page-gone' }),
         signal: controller.signal,
       });
       this.#deferred = controller;
     } catch {
-      // QuotaExceededError (a deferred-fetch=() policy), SecurityError (plain http): the lease covers it.
+      // The lease covers it.
     }
   }
 }

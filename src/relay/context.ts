@@ -229,6 +229,10 @@ export function createRelayContext(config: ResolvedRelayOptions): RelayContext {
   const limiter = (budget: RateLimit | undefined) => (budget ? createRateLimiter(budget) : UNLIMITED);
   const budgets = config.rateLimit || undefined;
   const clientKey = (c: Context) => clientIpOf(c, config);
+  // A refused heartbeat lets a present shopper's lease lapse, so a session's signals get room
+  // for twice the heartbeats a window holds on top of the session budget.
+  const beats = ({ windowMs }: RateLimit) => (config.leases ? Math.ceil(windowMs / config.leases.heartbeatMs) : 0);
+  const withBeats = (budget: RateLimit | undefined) => budget && { ...budget, limit: budget.limit + 2 * beats(budget) };
 
   return {
     config,
@@ -277,7 +281,7 @@ export function createRelayContext(config: ResolvedRelayOptions): RelayContext {
       signalIp: limiter(budgets?.signalsPerClientIp),
       webhookRefusalsIp: limiter(budgets?.webhookRefusalsPerClientIp),
       sessionCancel: limiter(budgets?.perSession),
-      sessionSignal: limiter(budgets?.perSession),
+      sessionSignal: limiter(withBeats(budgets?.perSession)),
       sessionStatus: limiter(budgets?.perSession),
     },
   };

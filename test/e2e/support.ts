@@ -43,10 +43,10 @@ export interface E2EEnvironment {
 }
 
 /** One stack and one Chromium for a test file: started before its tests, stopped after. */
-export function useStackAndChromium(): E2EEnvironment {
+export function useStackAndChromium(options: StackOptions = {}): E2EEnvironment {
   const env = {} as { stack: RunningStack; browser: Browser };
   before(async () => {
-    env.stack = await startE2EStack();
+    env.stack = await startE2EStack(options);
     env.browser = await launchChromium();
   });
   after(async () => {
@@ -73,6 +73,22 @@ export async function waitForCancelled(stack: Pick<RunningStack, 'sandboxUrl'>, 
     record = await sandboxSession(stack, sessionId);
   }
   return record;
+}
+
+/** When the sandbox handled the session's first cancel call, in epoch ms. */
+export function firstCancelAt(record: SandboxSessionRecord): number | undefined {
+  const entry = record.history.find((item) => item.type === 'cancel');
+  return entry ? Date.parse(entry.at) : undefined;
+}
+
+/**
+ * What made the session's cancel, from the relay's audit line: the page's `reason`
+ * (`page-unload`, `page-gone` for the browser's deferred fetch, ...) or `lease` for the
+ * relay's sweeper, with the ledger `rule` that acted.
+ */
+export function cancelCause(sessionId: string): { reason: string; rule: string } | undefined {
+  const line = relayLog.find((entry) => entry.sessionId === sessionId && entry.type === 'bank-pay.cancel');
+  return line ? { reason: String(line.reason), rule: String(line.rule) } : undefined;
 }
 
 /**

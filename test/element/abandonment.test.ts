@@ -1,6 +1,7 @@
-// Every row of the abandonment table (DESIGN.md), checked on the wire: the recorder shows what
-// the browser really sent. Rows that must not cancel end with a real cancel() as a sentinel
-// where the session is still live, so "nothing arrived" cannot mean "not arrived yet".
+// Every row of the abandonment table (README, "Abandonment: what cancels and what never does"),
+// checked on the wire: the recorder shows what the browser really sent. Rows that must not
+// cancel end with a real cancel() as a sentinel where the session is still live, so "nothing
+// arrived" cannot mean "not arrived yet".
 import { aTimeout, expect, waitUntil } from '@open-wc/testing';
 import type { BankPaySession } from '../../src/element/index.js';
 import { INTENT_REVOKE_AFTER_MS } from '../../src/protocol/signal-request.js';
@@ -12,13 +13,19 @@ import {
   firePagehide,
   frameOf,
   mount,
+  newSessionId,
   part,
   postFromFlow,
   recorded,
   restoreVisibility,
+  setLeaseAnswer,
   setVisibility,
   settle,
+  signalNames,
+  signalsArrived,
+  signalsOf,
   nextEvent,
+  type RecordedRequest,
 } from './support.js';
 
 function expectCancelBody(request: { body: unknown; contentType: string }, el: BankPaySession, reason: string): void {
@@ -279,52 +286,55 @@ describe('abandonment: what never cancels', () => {
   });
 });
 
-describe('abandonment: the two-phase cancel on beforeunload', () => {
+describe('abandonment: the beforeunload intent (a lease signal)', () => {
   /** Longer than the element waits before revoking an intent, so a revoke would have arrived. */
   const pastTheRevoke = () => aTimeout(INTENT_REVOKE_AFTER_MS + 500);
-  const phases = async (el: BankPaySession) => (await recorded(el.sessionId)).map((r) => r.body?.phase ?? 'confirm');
+  /** The intent and its revoke, in the order the relay's signals endpoint got them (heartbeats left out). */
+  const intentSignals = async (el: BankPaySession) => (await signalNames(el.sessionId)).filter((name) => name === 'intent' || name === 'revoke');
 
-  function expectPhaseBody(request: { body: unknown; contentType: string; secFetchMode: string | null }, el: BankPaySession, phase: string): void {
+  function expectSignalBeacon(request: RecordedRequest, el: BankPaySession, signal: string): void {
     expect(request.contentType).to.equal('text/plain;charset=UTF-8');
-    expect(request.body).to.deep.equal({ sessionId: el.sessionId, token: CANCEL_TOKEN, reason: 'page-unload', phase });
+    expect(request.body).to.deep.equal({ sessionId: el.sessionId, token: CANCEL_TOKEN, signal });
     expect(request.secFetchMode).to.equal('no-cors'); // a beacon
   }
 
-  it('no leave prompt asked for: an intent beacon, and a revoke when the page is still there (a download link)', async () => {
+  it('no leave prompt asked for: an intent beacon to the signals endpoint, and a revoke when the page is still there (a download link)', async () => {
     const el = await mount();
     const exits = collect(el, 'bps-exit', 'bps-cancel');
     fireBeforeUnload();
-    const [intent] = await arrived(el.sessionId);
-    expectPhaseBody(intent!, el, 'intent');
-    const [, revoke] = await arrived(el.sessionId, 2);
-    expectPhaseBody(revoke!, el, 'revoke');
-    // The shopper never left: the session is live and the element said nothing.
+    await signalsArrived(el.sessionId, 'revoke');
+    const sent = (await signalsOf(el.sessionId)).filter((request) => request.body?.signal !== 'alive');
+    expect(sent.map((request) => request.body?.signal)).to.deep.equal(['intent', 'revoke']);
+    expectSignalBeacon(sent[0]!, el, 'intent');
+    expectSignalBeacon(sent[1]!, el, 'revoke');
+    // The shopper never left: no cancel, the session is live and the element said nothing.
     expect(el.state).to.equal('active');
     expect(exits).to.have.length(0);
-    await el.cancel();
-    expect(await phases(el)).to.deep.equal(['intent', 'revoke', 'confirm']);
+    await expectNothingSentYet(el);
   });
 
-  it('pagehide after the intent: the confirm, and no revoke', async () => {
+  it('pagehide after the intent: the cancel, and no revoke', async () => {
     const el = await mount();
     const exit = nextEvent(el, 'bps-exit');
     fireBeforeUnload();
-    await arrived(el.sessionId);
+    await signalsArrived(el.sessionId, 'intent');
     firePagehide();
     expect((await exit).reason).to.equal('unloaded');
-    const [, confirm] = await arrived(el.sessionId, 2);
-    expectCancelBody(confirm!, el, 'page-unload');
+    const [cancel, ...more] = await arrived(el.sessionId);
+    expectCancelBody(cancel!, el, 'page-unload');
+    expect(more).to.have.length(0);
     await pastTheRevoke();
-    expect(await phases(el)).to.deep.equal(['intent', 'confirm']);
+    expect(await intentSignals(el)).to.deep.equal(['intent']);
   });
 
-  it('pagehide in the same task as beforeunload (a fast tab close): the confirm alone', async () => {
+  it('pagehide in the same task as beforeunload (a fast tab close): the cancel alone, no intent', async () => {
     const el = await mount();
     fireBeforeUnload();
     firePagehide();
     await arrived(el.sessionId);
     await pastTheRevoke();
-    expect(await phases(el)).to.deep.equal(['confirm']);
+    expect(await intentSignals(el)).to.deep.equal([]);
+    expect((await recorded(el.sessionId)).map((r) => r.body?.reason)).to.deep.equal(['page-unload']);
   });
 
   const prompts: Array<[string, (event: BeforeUnloadEvent) => void]> = [
@@ -339,7 +349,7 @@ describe('abandonment: the two-phase cancel on beforeunload', () => {
       try {
         fireBeforeUnload();
         await pastTheRevoke();
-        expect(await recorded(el.sessionId)).to.have.length(0);
+        expect(await intentSignals(el)).to.deep.equal([]);
         expect(el.state).to.equal('active');
         await expectNothingSentYet(el);
       } finally {
@@ -351,10 +361,12 @@ describe('abandonment: the two-phase cancel on beforeunload', () => {
   it('a beforeunload Event made by script (legacy returnValue true) counts as a prompt: nothing is sent', async () => {
     const el = await mount();
     dispatchEvent(new Event('beforeunload', { cancelable: true }));
+    await settle();
+    expect(await intentSignals(el)).to.deep.equal([]);
     await expectNothingSentYet(el);
   });
 
-  it('a leave prompt asked for, and the shopper leaves: pagehide confirms', async () => {
+  it('a leave prompt asked for, and the shopper leaves: pagehide cancels, no intent before it', async () => {
     const el = await mount();
     const askForPrompt = (event: Event) => event.preventDefault();
     addEventListener('beforeunload', askForPrompt);
@@ -362,9 +374,10 @@ describe('abandonment: the two-phase cancel on beforeunload', () => {
       fireBeforeUnload();
       await settle();
       firePagehide();
-      const [confirm, ...more] = await arrived(el.sessionId);
-      expectCancelBody(confirm!, el, 'page-unload');
+      const [cancel, ...more] = await arrived(el.sessionId);
+      expectCancelBody(cancel!, el, 'page-unload');
       expect(more).to.have.length(0);
+      expect(await intentSignals(el)).to.deep.equal([]);
     } finally {
       removeEventListener('beforeunload', askForPrompt);
     }
@@ -373,11 +386,24 @@ describe('abandonment: the two-phase cancel on beforeunload', () => {
   it('the session ended during the grace: no revoke for it', async () => {
     const el = await mount();
     fireBeforeUnload();
-    await arrived(el.sessionId);
+    await signalsArrived(el.sessionId, 'intent');
     postFromFlow(el, { step: 'SUCCESS' });
     await nextEvent(el, 'bps-exit');
     await pastTheRevoke();
-    expect(await phases(el)).to.deep.equal(['intent']);
+    expect(await intentSignals(el)).to.deep.equal(['intent']);
+    expect(await recorded(el.sessionId)).to.have.length(0);
+  });
+
+  it('a relay without leases (404 to the first heartbeat): no intent is sent', async () => {
+    const sessionId = newSessionId();
+    await setLeaseAnswer(sessionId, { httpStatus: 404 });
+    const el = await mount({ sessionId });
+    await signalsArrived(sessionId, 'alive');
+    await settle();
+    fireBeforeUnload();
+    await pastTheRevoke();
+    expect(await signalNames(sessionId)).to.deep.equal(['alive']);
+    await expectNothingSentYet(el);
   });
 });
 

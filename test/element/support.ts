@@ -1,5 +1,5 @@
 // Helpers shared by the element's browser tests: the hosted-flow stand-in on either loopback
-// origin, and the cancel recorder that shows what really reached the wire.
+// origin, and the recorder that shows what really reached the wire (cancels and lease signals).
 import { aTimeout, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../src/element/define.js';
 import type { BankPaySession, BankPaySessionEventMap } from '../../src/element/index.js';
@@ -41,6 +41,41 @@ export const CANCEL_TOKEN = 'v1.test-cancel-token';
 export async function recorded(sessionId: string): Promise<RecordedRequest[]> {
   const response = await fetch(`/__recorder/requests?sessionId=${encodeURIComponent(sessionId)}`, { cache: 'no-store' });
   return (await response.json()) as RecordedRequest[];
+}
+
+/** The lease signals (`POST …/signals`) the recorder received for the session, oldest first. */
+export async function signalsOf(sessionId: string): Promise<RecordedRequest[]> {
+  const response = await fetch(`/__recorder/requests?kind=signals&sessionId=${encodeURIComponent(sessionId)}`, { cache: 'no-store' });
+  return (await response.json()) as RecordedRequest[];
+}
+
+/** Just the signals' names, in the order they arrived. */
+export async function signalNames(sessionId: string): Promise<string[]> {
+  return (await signalsOf(sessionId)).map((request) => String(request.body?.signal));
+}
+
+/** How many signals of this name arrived for the session. */
+export async function countSignals(sessionId: string, signal: string): Promise<number> {
+  return (await signalNames(sessionId)).filter((name) => name === signal).length;
+}
+
+/** Waits until at least `count` signals of this name arrived for the session. */
+export async function signalsArrived(sessionId: string, signal: string, count = 1): Promise<void> {
+  await waitUntil(async () => (await countSignals(sessionId, signal)) >= count, `${count} "${signal}" signal(s) to arrive`, { timeout: 4000 });
+}
+
+export interface LeaseAnswer {
+  /** The status the relay answers heartbeats with (default Initiated). */
+  readonly status?: string;
+  /** The interval the relay asks for (default 60 000 ms). */
+  readonly heartbeatMs?: number;
+  /** The HTTP status of the answer (404: a relay without leases). */
+  readonly httpStatus?: number;
+}
+
+/** How the recorder's signals endpoint answers for this session from now on. */
+export async function setLeaseAnswer(sessionId: string, answer: LeaseAnswer): Promise<void> {
+  await fetch(`/__recorder/lease/${sessionId}`, { method: 'PUT', body: JSON.stringify(answer) });
 }
 
 /** Waits until `count` cancel requests for the session reached the recorder. */

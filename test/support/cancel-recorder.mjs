@@ -1,17 +1,26 @@
-// A web-test-runner middleware that plays the relay's cancel endpoint and records every
-// request the browser really sent (body, content type, how it arrived), so element tests
+// A web-test-runner middleware that plays the relay's cancel and signals endpoints and records
+// every request the browser really sent (body, content type, how it arrived), so element tests
 // assert on what reached the wire rather than on a stubbed sendBeacon.
 //
 //   POST /__recorder/cancel            records the request, answers {outcome:'cancelled', ...}
 //                                      (?outcome=failed&httpStatus=502 changes the answer)
+//   POST /__recorder/signals           records a lease signal, answers as the relay does:
+//                                      {status, heartbeatMs} (default Initiated, 60 000 ms)
+//   PUT  /__recorder/lease/:id         body {status?, heartbeatMs?, httpStatus?}: how the signals
+//                                      endpoint answers for that session from now on
 //   GET  /__recorder/status/:id        answers the status set with PUT (default Initiated)
 //   PUT  /__recorder/status/:id        body {status, statusDetails}
 //   GET  /__recorder/requests?sessionId=…   the recorded cancel requests, oldest first
+//                                      (&kind=signals: the recorded signals instead)
 //   DELETE /__recorder/requests        forgets everything
 //   GET  /__recorder/slow-page?delayMs=…    a page that takes that long to arrive (frame stays loading)
 
 const requests = [];
+const signals = [];
 const statuses = new Map();
+/** Per session: how the signals endpoint answers. */
+const leases = new Map();
+const DEFAULT_LEASE = { status: 'Initiated', heartbeatMs: 60_000, httpStatus: 200 };
 
 function readBody(req) {
   return new Promise((resolve, reject) => {
@@ -39,11 +48,11 @@ export function cancelRecorderMiddleware() {
     if (!url.pathname.startsWith('/__recorder/')) return next();
     const path = url.pathname.slice('/__recorder'.length);
 
-    if (path === '/cancel' && ctx.method === 'POST') {
+    if ((path === '/cancel' || path === '/signals') && ctx.method === 'POST') {
       const text = await readBody(ctx.req);
       const contentType = ctx.get('content-type') || '';
       const body = parseBody(text, contentType);
-      requests.push({
+      (path === '/cancel' ? requests : signals).push({
         at: Date.now(),
         contentType,
         text,
@@ -53,6 +62,13 @@ export function cancelRecorderMiddleware() {
         secFetchMode: ctx.get('sec-fetch-mode') || null,
         query: Object.fromEntries(url.searchParams),
       });
+      if (path === '/signals') {
+        const { httpStatus, ...answer } = { ...DEFAULT_LEASE, ...leases.get(body?.sessionId) };
+        ctx.status = httpStatus;
+        ctx.type = 'application/json';
+        ctx.body = JSON.stringify(httpStatus === 404 ? { error: 'leases are not enabled on this relay' } : answer);
+        return;
+      }
       const outcome = url.searchParams.get('outcome') ?? 'cancelled';
       const delayMs = Number(url.searchParams.get('delayMs') ?? 0);
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
@@ -75,10 +91,19 @@ export function cancelRecorderMiddleware() {
       return;
     }
 
+    const leaseMatch = /^\/lease\/([^/]+)$/.exec(path);
+    if (leaseMatch && ctx.method === 'PUT') {
+      const id = decodeURIComponent(leaseMatch[1]);
+      leases.set(id, { ...leases.get(id), ...JSON.parse(await readBody(ctx.req)) });
+      ctx.status = 204;
+      return;
+    }
+
     if (path === '/requests' && ctx.method === 'GET') {
       const sessionId = url.searchParams.get('sessionId');
+      const list = url.searchParams.get('kind') === 'signals' ? signals : requests;
       ctx.type = 'application/json';
-      ctx.body = JSON.stringify(sessionId ? requests.filter((r) => r.sessionId === sessionId) : requests);
+      ctx.body = JSON.stringify(sessionId ? list.filter((r) => r.sessionId === sessionId) : list);
       return;
     }
 
@@ -91,7 +116,9 @@ export function cancelRecorderMiddleware() {
 
     if (path === '/requests' && ctx.method === 'DELETE') {
       requests.length = 0;
+      signals.length = 0;
       statuses.clear();
+      leases.clear();
       ctx.status = 204;
       return;
     }

@@ -5,6 +5,8 @@ export interface WebKitDriver {
   readonly url: string;
   /** The private X display MiniBrowser opens its windows on. */
   readonly display: string;
+  /** WebKitWebDriver's process: MiniBrowser and its web processes run below it. */
+  readonly pid: number;
   /** What a new WebDriver session asks for. */
   readonly capabilities: Record<string, unknown>;
   /** Ends WebKitWebDriver, then Xvfb. */

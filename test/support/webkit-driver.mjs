@@ -132,6 +132,7 @@ async function waitForDriver(url, child, output, timeoutMs) {
  * @property {number} port
  * @property {string} url          the driver's base URL (WebDriver commands are under it)
  * @property {string} display      the X display MiniBrowser opens its windows on
+ * @property {number} pid          WebKitWebDriver's process: MiniBrowser and its web processes run below it
  * @property {Record<string, unknown>} capabilities  what a new session asks for
  * @property {() => Promise<void>} stop
  */
@@ -161,6 +162,7 @@ export async function startWebKitDriver({ paths = ENGINES.webkit.locate(), start
       port,
       url,
       display: xvfb.display,
+      pid: driver.pid,
       capabilities: webkitCapabilities(paths.browser, browserArgs),
       async stop() {
         await stopProcess(driver);

@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningStack, StackOptions } from '../../../demo/stack.js';
 import { allEnginesRequired, ENGINES, engineStatus, type EngineName } from '../../support/engines.mjs';
-import { isCancelled, relayLogFor, sandboxSession, settleThenRead, startE2EStack, waitForCancelled, type SandboxSessionRecord } from '../support.js';
+import { cancelCause, firstCancelAt, isCancelled, relayLogFor, sandboxSession, settleThenRead, startE2EStack, waitForCancelled, type SandboxSessionRecord } from '../support.js';
 import { FLOW, PAGE, pollUntil, type EngineDriver, type EngineTab, type FlowFrame, type OpenCheckoutOptions } from './harness.js';
 
 /** What a case gets: the engine, the stack, and a way to open a tab that is always cleaned up. */
@@ -30,7 +30,7 @@ export interface EngineCase {
   readonly cannot?: (engine: EngineDriver) => string | undefined;
   /** A known failure in this engine (node:test `todo`): the reason, pointing to the fix. */
   readonly knownFailure?: (engine: EngineDriver) => string | undefined;
-  /** The case's stack, when it needs other than the defaults (say, a sandbox that refuses frames). */
+  /** The case's stack, when it needs other settings than the defaults (a sandbox that refuses frames, a short lease). */
   readonly stack?: StackOptions;
   readonly run: (context: CaseContext) => Promise<void>;
 }
@@ -282,9 +282,43 @@ export const MUST_NOT_CANCEL_CASES: readonly EngineCase[] = [
   },
 ];
 
+/** The lease of the lease cases' stacks, and how long past it a lapsed lease may take to cancel (as in test/e2e/lease.test.ts). */
+const LEASE_MS = 3000;
+const LEASE_BOUND_MS = 2500;
+
+export const LEASE_CASES: readonly EngineCase[] = [
+  {
+    name: "the tab's content process is killed (SIGKILL, as the out-of-memory killer): cancelled by the lease",
+    stack: { leaseMs: LEASE_MS },
+    // Neither engine has fetchLater, and nothing of the page runs once its process is gone:
+    // only the relay's lease can end the session.
+    async run({ stack, open }) {
+      const tab = await open();
+      const killedAt = await tab.killContentProcess();
+      const record = await waitForCancelled(stack, tab.sessionId, LEASE_MS + LEASE_BOUND_MS + 2000);
+      assertCancelledOnce(record, tab.sessionId);
+      const latency = firstCancelAt(record)! - killedAt;
+      assert.ok(latency <= LEASE_MS + LEASE_BOUND_MS, `cancelled ${latency} ms after the kill, past the lease (${LEASE_MS} ms) + ${LEASE_BOUND_MS} ms`);
+      assert.deepEqual(cancelCause(tab.sessionId), { reason: 'lease', rule: 'lease-lapsed' });
+    },
+  },
+  {
+    name: 'a tab hidden for three leases (the shopper in their bank app) is not cancelled',
+    stack: { leaseMs: LEASE_MS },
+    async run({ stack, open }) {
+      const tab = await open();
+      await tab.evaluate(setVisibility('hidden'));
+      assertNotCancelled(await settleThenRead(stack, tab.sessionId, 3 * LEASE_MS + LEASE_BOUND_MS), tab.sessionId);
+      await tab.evaluate(setVisibility('visible'));
+      assertNotCancelled(await settleThenRead(stack, tab.sessionId, LEASE_MS + LEASE_BOUND_MS), tab.sessionId);
+      assert.equal(await tab.evaluate(PAGE.elementState), 'active');
+    },
+  },
+];
+
 /**
  * One case: its own stack (a few hundred milliseconds), so no case shares the relay's
- * per-address rate limit, pending intents or sandbox state with another, and its own tabs,
+ * per-address rate limit, lease ledger or sandbox state with another, and its own tabs,
  * closed whatever happens.
  */
 function registerCase(engineCase: EngineCase, currentEngine: () => EngineDriver | undefined): void {
@@ -322,6 +356,7 @@ function registerCase(engineCase: EngineCase, currentEngine: () => EngineDriver 
 export const CASE_LISTS: Record<string, readonly EngineCase[]> = {
   'abandonment cancels the provider session once': ABANDONMENT_CASES,
   'what never cancels, and the flow close that does': MUST_NOT_CANCEL_CASES,
+  'the lease: a killed tab is cancelled, an away shopper never': LEASE_CASES,
 };
 
 export function runEngineCases(name: EngineName, launch: () => Promise<EngineDriver>, lists: Record<string, readonly EngineCase[]> = CASE_LISTS): void {

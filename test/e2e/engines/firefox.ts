@@ -8,6 +8,7 @@
 import puppeteer, { type Browser, type BrowserContext, type Dialog, type Frame, type Page } from 'puppeteer-core';
 import type { RunningStack } from '../../../demo/stack.js';
 import { ENGINES } from '../../support/engines.mjs';
+import { BALLAST, killHeaviest } from '../processes.js';
 import {
   addOpenerButton,
   checkoutPage,
@@ -40,6 +41,8 @@ class FirefoxTab implements EngineTab {
     private readonly page: Page,
     private readonly context: BrowserContext,
     private readonly popup: boolean,
+    /** The browser's process: its content processes run below it. */
+    private readonly browserPid: number,
   ) {
     // A prompt nobody answers would hold the close forever: every one gets the chosen answer.
     this.page.on('dialog', (dialog: Dialog) => void (this.#leavePromptAnswer === 'stay' ? dialog.dismiss() : dialog.accept()).catch(() => undefined));
@@ -105,6 +108,13 @@ class FirefoxTab implements EngineTab {
     return this.context.close();
   }
 
+  async killContentProcess(): Promise<number> {
+    await this.page.evaluate(BALLAST);
+    // Web content runs in `-isForBrowser` processes (the others are sockets, media, utilities).
+    killHeaviest(this.browserPid, '-isForBrowser');
+    return Date.now();
+  }
+
   async closeItself(): Promise<void> {
     if (!this.popup) throw new Error('only a window opened by script may close itself: open the checkout with {popup: true}');
     const closed = new Promise<void>((resolve) => this.page.once('close', () => resolve()));
@@ -133,6 +143,8 @@ export async function launchFirefox(): Promise<EngineDriver> {
   if (!executablePath) throw new Error('Firefox was located without an executable path');
   const browser: Browser = await puppeteer.launch({ browser: 'firefox', executablePath, headless: true });
   const version = await browser.version();
+  const browserPid = browser.process()?.pid;
+  if (browserPid === undefined) throw new Error('Firefox started without a process id');
 
   return {
     name: 'firefox',
@@ -158,7 +170,7 @@ export async function launchFirefox(): Promise<EngineDriver> {
         await pollUntil(() => ready.evaluate(readyWhen), 'the hosted flow to be active');
         const sessionId = (await page.evaluate(PAGE.sessionId)) as string;
         if (!sessionId) throw new Error('the demo page created no session');
-        return new FirefoxTab(sessionId, page, context, popup);
+        return new FirefoxTab(sessionId, page, context, popup, browserPid);
       } catch (error) {
         await context.close().catch(() => undefined);
         throw error;

@@ -55,6 +55,11 @@ export interface EngineTab {
    * Only where `capabilities.userTabClose`.
    */
   closeAsUser(): Promise<void>;
+  /**
+   * The tab's content process is killed (SIGKILL), as the out-of-memory killer does: nothing
+   * of the page runs afterwards. Resolves with when it was killed.
+   */
+  killContentProcess(): Promise<number>;
   /** Closes the tab's window through the driver (no `beforeunload` in any engine here). */
   closeByDriver(): Promise<void>;
   /**

@@ -15,6 +15,7 @@ import { remote } from 'webdriverio';
 import type { RunningStack } from '../../../demo/stack.js';
 import { ENGINES } from '../../support/engines.mjs';
 import { startWebKitDriver } from '../../support/webkit-driver.mjs';
+import { BALLAST, killHeaviest } from '../processes.js';
 import {
   addOpenerButton,
   checkoutPage,
@@ -90,6 +91,9 @@ class WebKitTab implements EngineTab {
     /** The window that stays open (and, for a popup, its opener): where to return once this one is gone. */
     private readonly home: string,
     private readonly popup: boolean,
+    /** WebKitWebDriver's process: MiniBrowser and its web processes run below it. */
+    private readonly driverPid: number,
+    private readonly onContentProcessKilled: () => void,
     /** The windows that were open when the tab was: any other one is a window the page opened. */
     private readonly known: readonly string[] = [],
   ) {}
@@ -188,6 +192,14 @@ class WebKitTab implements EngineTab {
     throw new Error('WebDriver classic closes a window without beforeunload: use closeItself (a popup) or closeByDriver');
   }
 
+  async killContentProcess(): Promise<number> {
+    await run(await this.#focus(), BALLAST);
+    killHeaviest(this.driverPid, 'WebKitWebProcess');
+    this.#closed = true; // with its session: the driver ends it on a page crash
+    this.onContentProcessKilled();
+    return Date.now();
+  }
+
   async closeByDriver(): Promise<void> {
     await (await this.#focus()).closeWindow();
     await this.#gone();
@@ -235,9 +247,8 @@ class WebKitTab implements EngineTab {
 export async function launchWebKit(): Promise<EngineDriver> {
   // --javascript-can-open-windows-automatically: the popup case opens a window by script.
   const driver = await startWebKitDriver({ browserArgs: ['--javascript-can-open-windows-automatically=true'] });
-  let session: Session;
-  try {
-    session = await remote({
+  const newSession = () =>
+    remote({
       hostname: driver.hostname,
       port: driver.port,
       path: '/',
@@ -245,15 +256,26 @@ export async function launchWebKit(): Promise<EngineDriver> {
       connectionRetryCount: 0,
       capabilities: driver.capabilities as WebdriverIO.Capabilities,
     });
+  let session: Session;
+  try {
+    session = await newSession();
   } catch (error) {
     await driver.stop();
     throw error;
   }
-  const home = await session.getWindowHandle();
+  let home = await session.getWindowHandle();
   const version = String(session.capabilities.browserVersion ?? '');
+  /**
+   * WebKitWebDriver ends its session when a page's web process dies: after a tab's content
+   * process was killed, the next tab gets a new session (and a new MiniBrowser).
+   */
+  let sessionLost = false;
+  const onContentProcessKilled = () => (sessionLost = true);
 
   async function newWindow(url: string): Promise<string> {
-    const { handle } = await session.createWindow('tab');
+    // A window of its own, not a tab: MiniBrowser shows only its current tab, so a page in a tab
+    // of the home window is hidden (visibilityState) whichever handle the driver switched to.
+    const { handle } = await session.createWindow('window');
     await session.switchToWindow(handle);
     await session.navigateTo(url);
     return handle;
@@ -281,6 +303,12 @@ export async function launchWebKit(): Promise<EngineDriver> {
     capabilities: { userTabClose: false, answersLeavePrompt: false },
 
     async openCheckout(stack: RunningStack, options: OpenCheckoutOptions = {}): Promise<EngineTab> {
+      if (sessionLost) {
+        await Promise.race([session.deleteSession().catch(() => undefined), sleep(SESSION_END_WAIT_MS)]);
+        session = await newSession();
+        home = await session.getWindowHandle();
+        sessionLost = false;
+      }
       const { url, readyWhen } = checkoutPage(stack, options);
       const known = await session.getWindowHandles();
       let handle: string;
@@ -294,7 +322,7 @@ export async function launchWebKit(): Promise<EngineDriver> {
       await pollUntil(() => run(session, readyWhen), 'the hosted flow to be active');
       const sessionId = await run<string>(session, PAGE.sessionId);
       if (!sessionId) throw new Error('the demo page created no session');
-      return new WebKitTab(sessionId, session, handle, home, options.popup ?? false, known);
+      return new WebKitTab(sessionId, session, handle, home, options.popup ?? false, driver.pid, onContentProcessKilled, known);
     },
 
     async close(): Promise<void> {
