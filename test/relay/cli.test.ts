@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { createSession } from '../../src/relay/index.js';
-import { CLIENT, EFT_REQUEST, eventually, randomKey, SHOP_ORIGIN } from './harness.js';
+import { CLIENT, EFT_REQUEST, SHOP_ORIGIN, eventually, randomKey, relayEnv } from './harness.js';
 import { startRedisServer } from './redis-server.js';
 
 // The source entry, through tsx: bin/ prefers a built dist/ when one exists, which may be stale.
@@ -71,13 +71,7 @@ describe('bank-pay-session relay', () => {
   let env: Record<string, string>;
   before(async () => {
     sandbox = await startSandbox({ port: 0, clients: [CLIENT] });
-    env = {
-      BPS_PROVIDER_URL: sandbox.url,
-      BPS_CLIENT_ID: CLIENT.clientId,
-      BPS_CLIENT_SECRET: CLIENT.clientSecret,
-      BPS_TOKEN_KEYS: key,
-      BPS_ALLOWED_ORIGINS: SHOP_ORIGIN,
-    };
+    env = relayEnv(sandbox.url, key);
   });
   after(() => sandbox.close());
 

@@ -17,6 +17,17 @@ export const SHOP_ORIGIN = 'https://shop.example';
 export const CLIENT = { clientId: 'relay-test-client', clientSecret: 'relay-test-secret-9f8e7d6c' };
 export const WEBHOOK_SECRET = 'whsec-relay-tests-0123456789abcdef';
 
+/** The environment a relay process (`bank-pay-session relay`) needs against a sandbox: no BPS_* from the shell. */
+export function relayEnv(providerUrl: string, tokenKeys: string | readonly string[]): Record<string, string> {
+  return {
+    BPS_PROVIDER_URL: providerUrl,
+    BPS_CLIENT_ID: CLIENT.clientId,
+    BPS_CLIENT_SECRET: CLIENT.clientSecret,
+    BPS_TOKEN_KEYS: typeof tokenKeys === 'string' ? tokenKeys : tokenKeys.join(','),
+    BPS_ALLOWED_ORIGINS: SHOP_ORIGIN,
+  };
+}
+
 export function randomKey(): string {
   return randomBytes(32).toString('base64url');
 }

@@ -14,7 +14,7 @@ import { createSession, type CreatedSession } from '../../src/relay/index.js';
 import type { LedgerStore } from '../../src/relay/ledger/store.js';
 import { createRedisLedgerStore, DEFAULT_KEY_PREFIX } from '../../src/relay/redis.js';
 import { sleep } from '../../src/relay/retry.js';
-import { CLIENT, EFT_REQUEST, eventually, SHOP_ORIGIN, startHarness, type Harness } from './harness.js';
+import { CLIENT, EFT_REQUEST, eventually, relayEnv, SHOP_ORIGIN, startHarness, type Harness } from './harness.js';
 import { describeLedgerStoreContract } from './ledger-store-contract.js';
 import { startRedisServer, type RunningRedis } from './redis-server.js';
 
@@ -114,11 +114,7 @@ describe('a relay process killed while it holds entries', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'relay', '--port', '0', '--host', '127.0.0.1'], {
       env: {
         PATH: process.env.PATH ?? '',
-        BPS_PROVIDER_URL: survivor.sandbox.url,
-        BPS_CLIENT_ID: CLIENT.clientId,
-        BPS_CLIENT_SECRET: CLIENT.clientSecret,
-        BPS_TOKEN_KEYS: survivor.tokenKeys.join(','),
-        BPS_ALLOWED_ORIGINS: SHOP_ORIGIN,
+        ...relayEnv(survivor.sandbox.url, survivor.tokenKeys),
         BPS_REDIS_URL: redis.url,
         BPS_LEASE_SECONDS: '2',
       },

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { createSession } from '../../src/relay/index.js';
-import { CLIENT, EFT_REQUEST, eventually, randomKey, SHOP_ORIGIN } from './harness.js';
+import { CLIENT, EFT_REQUEST, SHOP_ORIGIN, eventually, randomKey, relayEnv } from './harness.js';
 import { requestFrom, startRelayProcess, type RelayProcess } from './relay-process.js';
 
 /** Opens a connection from `localAddress` and sends `first` (a partial request), keeping it open. */
@@ -31,13 +31,7 @@ describe('server limits under an idle and slow flood', () => {
   let env: Record<string, string>;
   before(async () => {
     sandbox = await startSandbox({ port: 0, clients: [CLIENT] });
-    env = {
-      BPS_PROVIDER_URL: sandbox.url,
-      BPS_CLIENT_ID: CLIENT.clientId,
-      BPS_CLIENT_SECRET: CLIENT.clientSecret,
-      BPS_TOKEN_KEYS: key,
-      BPS_ALLOWED_ORIGINS: SHOP_ORIGIN,
-    };
+    env = relayEnv(sandbox.url, key);
   });
   after(() => sandbox.close());
 

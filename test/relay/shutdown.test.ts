@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { createSession, type CreatedSession } from '../../src/relay/index.js';
-import { CLIENT, EFT_REQUEST, eventually, randomKey, SHOP_ORIGIN } from './harness.js';
+import { CLIENT, EFT_REQUEST, SHOP_ORIGIN, eventually, randomKey, relayEnv } from './harness.js';
 import { startRedisServer } from './redis-server.js';
 import { startRelayProcess, type RelayProcess } from './relay-process.js';
 
@@ -19,13 +19,7 @@ describe('shutdown with cancels in flight', () => {
   let env: Record<string, string>;
   before(async () => {
     sandbox = await startSandbox({ port: 0, clients: [CLIENT] });
-    env = {
-      BPS_PROVIDER_URL: sandbox.url,
-      BPS_CLIENT_ID: CLIENT.clientId,
-      BPS_CLIENT_SECRET: CLIENT.clientSecret,
-      BPS_TOKEN_KEYS: key,
-      BPS_ALLOWED_ORIGINS: SHOP_ORIGIN,
-    };
+    env = relayEnv(sandbox.url, key);
   });
   after(() => sandbox.close());
 
