@@ -119,10 +119,11 @@ describe('separate budgets: signals never use up what a cancel needs', () => {
 
   test('20 revokes in a minute for one session, then its confirm: the cancel goes through', async () => {
     const session = await h.newSession();
-    const revokes = [];
-    for (let i = 0; i < 20; i++) revokes.push((await h.signal(session, i % 2 ? 'revoke' : 'intent')).http);
-    assert.ok(revokes.every((status) => status === 200), 'the signal budget held 20');
-    assert.equal((await h.signal(session, 'revoke')).http, 429, 'and the 21st signal is over it');
+    const answers: number[] = [];
+    // Past the signal budget (the session budget plus room for a window's heartbeats), or 200 tries.
+    while (answers.length < 200 && answers.at(-1) !== 429) answers.push((await h.signal(session, answers.length % 2 ? 'revoke' : 'intent')).http);
+    assert.ok(answers.slice(0, 20).every((status) => status === 200), 'the signal budget holds at least 20');
+    assert.equal(answers.at(-1), 429, 'and signals past it are refused');
     const { http, body } = await h.cancel(session, { reason: 'page-unload' });
     assert.deepEqual([http, body.outcome], [200, 'cancelled']);
   });

@@ -98,8 +98,9 @@ describe('two relay instances sharing one Redis ledger', { concurrency: true }, 
     const session = await a.newSession();
     await signal(a.relayUrl, session, 'alive');
     assert.equal((await a.cancel(session)).body.outcome, 'cancelled');
+    // Answered from the shared ledger: still under way, or already done (Cancelled).
     const duplicate = await b.cancel(session, { reason: 'page-gone' });
-    assert.deepEqual([duplicate.http, duplicate.body.outcome], [202, 'in-progress']);
+    assert.ok(duplicate.body.outcome === 'in-progress' || (duplicate.body.outcome === 'already-terminal' && duplicate.body.status === 'Cancelled'), JSON.stringify(duplicate.body));
     await sleep(LEASE_MS + 500);
     assert.equal((await a.inspect(session.sessionId)).cancelCalls, 1);
   });
