@@ -9,6 +9,7 @@ import type { EngineSettings } from './engines/engines.js';
 import type { FirstPaintSettings } from './first-paint/first-paint.js';
 import type { LeaseCostSettings } from './lease-cost/lease-cost.js';
 import type { RelayLoadSettings } from './relay-load/relay-load.js';
+import type { ReliabilitySettings } from './relay-load/reliability.js';
 
 export interface BenchSettings {
   readonly quick: boolean;
@@ -23,15 +24,17 @@ export interface BenchSettings {
   readonly firstPaint: FirstPaintSettings;
   readonly engines: EngineSettings;
   readonly relay: RelayLoadSettings;
+  /** Optional in older results.json files, which had no reliability section. */
+  readonly reliability?: ReliabilitySettings;
   readonly leaseCost: LeaseCostSettings;
 }
 
 /** How long past the lease a lapsed one may take to cancel: a sweep, the status read, the cancel call. */
 export const LEASE_BOUND_MS = 2500;
 
-/** BENCH_KINDS=rendererCrash,browserKill narrows the delivery section to some kinds. */
+/** BENCH_KINDS=rendererCrash,windowClose narrows the delivery section to some kinds (BENCH_DELIVERY_KINDS too). */
 function kindsFrom(env: NodeJS.ProcessEnv): AbandonmentKind[] {
-  const raw = env.BENCH_KINDS;
+  const raw = env.BENCH_KINDS ?? env.BENCH_DELIVERY_KINDS;
   if (!raw) return [...ABANDONMENT_KINDS];
   const named = raw.split(',').map((kind) => kind.trim()).filter(Boolean);
   const unknown = named.filter((kind) => !(ABANDONMENT_KINDS as readonly string[]).includes(kind));
@@ -77,8 +80,9 @@ export function benchSettings(env: NodeJS.ProcessEnv, quick: boolean): BenchSett
       steadyMs: pick('BENCH_LEASE_STEADY_MS', 60_000, 15_000),
       quietMs: quick ? 2000 : 5000,
     },
+    reliability: { cancels: pick('BENCH_RELIABILITY_CANCELS', 50, 10), settleTimeoutMs: 20_000 },
     relay: {
-      rounds: pick('BENCH_LOAD_ROUNDS', 5, 2),
+      rounds: pick('BENCH_LOAD_ROUNDS', 7, 2),
       requestsPerRound: pick('BENCH_LOAD_REQUESTS', 2000, 300),
       connections: 10,
       warmupRequests: quick ? 100 : 1000,

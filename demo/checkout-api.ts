@@ -2,6 +2,7 @@
 import type { Product } from '../src/protocol/products.js';
 import type { StatusResponse } from '../src/protocol/cancel-request.js';
 import { isTerminalStatus } from '../src/protocol/status.js';
+import { ORDER_TOTAL } from './order.js';
 
 export interface CheckoutSession {
   readonly sessionId: string;
@@ -14,11 +15,11 @@ export interface CheckoutSession {
   readonly product: Product;
 }
 
-export async function createCheckoutSession(product: Product, lang: 'en' | 'fr'): Promise<CheckoutSession> {
+export async function createCheckoutSession(product: Product, lang: 'en' | 'fr', amount = ORDER_TOTAL): Promise<CheckoutSession> {
   const response = await fetch('/merchant/sessions', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ product, lang, amount: 129.99 }),
+    body: JSON.stringify({ product, lang, amount }),
   });
   const body = (await response.json().catch(() => ({}))) as Partial<CheckoutSession> & { error?: string };
   if (!response.ok) throw new Error(body.error ?? `The merchant server answered ${response.status}`);

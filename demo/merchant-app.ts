@@ -5,7 +5,8 @@
  */
 import { Hono } from 'hono';
 import { createRelay, createSession, type RelayOptions } from '../src/relay/index.js';
-import type { Product } from '../src/protocol/products.js';
+import { PRODUCTS, type Product } from '../src/protocol/products.js';
+import { ORDER_TOTAL } from './order.js';
 
 export interface MerchantAppOptions {
   readonly relay: RelayOptions;
@@ -19,13 +20,11 @@ interface CheckoutRequest {
   readonly amount: number;
 }
 
-const PRODUCTS: readonly Product[] = ['EFT', 'GEFT', 'e-Transfer'];
-
 function readCheckout(body: unknown): CheckoutRequest | string {
   const record = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   const product = record.product ?? 'EFT';
   const lang = record.lang ?? 'en';
-  const amount = record.amount ?? 129.99;
+  const amount = record.amount ?? ORDER_TOTAL;
   if (!PRODUCTS.includes(product as Product)) return `product must be one of ${PRODUCTS.join(', ')}`;
   if (lang !== 'en' && lang !== 'fr') return 'lang must be en or fr';
   if (typeof amount !== 'number' || !(amount >= 0.01 && amount <= 99_999.99)) return 'amount must be between 0.01 and 99999.99';
@@ -44,6 +43,8 @@ export function createMerchantApp(options: MerchantAppOptions) {
     if (typeof checkout === 'string') return c.json({ error: checkout }, 400);
     try {
       const session = await createSession({
+        // In the lease ledger from creation on: a session whose page never loads is cleaned up too.
+        track: relay.track,
         provider: options.relay.provider,
         tokenKey: options.relay.tokenKeys[0]!,
         sessionTimeoutMs: options.sessionTimeoutMs,

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createServer as createViteServer, type ViteDevServer } from 'vite';
 import { startSandbox } from '../src/sandbox/index.js';
+import type { SandboxCoop, SandboxFraming } from '../src/sandbox/options.js';
 import { createMerchantApp } from './merchant-app.js';
 
 export interface StackOptions {
@@ -23,6 +24,10 @@ export interface StackOptions {
   readonly webhookSecret?: string;
   /** Provider session lifetime (sandbox onboarding timeout); default 15 minutes. */
   readonly sessionTimeoutMs?: number;
+  /** The sandbox's hosted page refuses every frame (`deny`), for the element's popup mode. */
+  readonly sandboxFraming?: SandboxFraming;
+  /** A Cross-Origin-Opener-Policy the sandbox's hosted page sends. */
+  readonly sandboxCoop?: SandboxCoop;
   /**
    * The relay's lease (`BPS_LEASE_SECONDS` for `npm start`): how long a visible page's
    * heartbeat holds its session. Default: the relay's own (a minute).
@@ -107,6 +112,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         webhookUrl: `http://127.0.0.1:${merchantPort}/bank-pay/webhooks`,
         webhookSecret,
         ...(options.sessionTimeoutMs ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}),
+        framing: options.sandboxFraming,
+        coop: options.sandboxCoop,
       });
       closers.push(() => sandbox.close());
       sandboxUrl = sandbox.url;
@@ -141,6 +148,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       root: fileURLToPath(new URL('..', import.meta.url)),
       logLevel: options.quiet ? 'error' : 'info',
       clearScreen: false,
+      // Vue's compile-time feature flags (the Vue demo warns without them); the values are Vue's defaults.
+      define: { __VUE_OPTIONS_API__: 'true', __VUE_PROD_DEVTOOLS__: 'false', __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false' },
       server: {
         port: demoPort,
         strictPort: true,

@@ -1,16 +1,18 @@
-/** The demo page's own text, in English and Canadian French. */
+/** The demo page's own text, in English and Canadian French (a no-break space before a French colon). */
 export type DemoLang = 'en' | 'fr';
 
 export const DEMO_STRINGS = {
   en: {
     title: 'Checkout',
     store: 'Maple & Co.',
+    demos: 'Demos',
+    demosIn: 'This checkout in',
     orderSummary: 'Order summary',
     item1: 'Merino toque',
     item2: 'Wool mittens',
     subtotal: 'Subtotal',
     tax: 'GST/HST (13%)',
-    total: 'Total',
+    total: 'Total (CAD)',
     payWith: 'Pay by bank',
     productEFT: 'EFT (bank debit)',
     productGEFT: 'Guaranteed EFT',
@@ -19,6 +21,12 @@ export const DEMO_STRINGS = {
     payment: 'Payment',
     creating: 'Creating a secure payment session…',
     createFailed: 'The payment session could not be created:',
+    loading: 'Opening your bank’s secure payment page…',
+    paidTitle: 'Receipt',
+    order: 'Order',
+    amount: 'Amount',
+    method: 'Method',
+    newOrder: 'Start a new order',
     underTheHood: 'Under the hood',
     session: 'Session',
     providerStatus: 'Provider status',
@@ -29,20 +37,21 @@ export const DEMO_STRINGS = {
     newTab: 'Open this checkout in a new tab',
     move: 'Move the payment box (not abandonment)',
     shopTitle: 'Keep shopping',
-    shopText: 'You left the checkout with an in-page route change. The payment session was cancelled.',
+    shopText: 'You left the checkout with an in-page route change. The element was removed, so it cancelled its payment session: watch the provider status change.',
     backToCheckout: 'Back to checkout',
-    otherDemos: 'Same checkout with',
     noEvents: 'No events yet.',
   },
   fr: {
     title: 'Paiement',
     store: 'Maple & Co.',
+    demos: 'Démos',
+    demosIn: 'Ce paiement en',
     orderSummary: 'Récapitulatif de la commande',
     item1: 'Tuque en mérinos',
     item2: 'Mitaines en laine',
     subtotal: 'Sous-total',
-    tax: 'TPS/TVH (13 %)',
-    total: 'Total',
+    tax: 'TPS/TVH (13\u00a0%)',
+    total: 'Total (CAD)',
     payWith: 'Payer par banque',
     productEFT: 'TEF (débit bancaire)',
     productGEFT: 'TEF garanti',
@@ -50,7 +59,13 @@ export const DEMO_STRINGS = {
     language: 'Langue',
     payment: 'Paiement',
     creating: 'Création d’une session de paiement sécurisée…',
-    createFailed: 'La session de paiement n’a pas pu être créée :',
+    createFailed: 'La session de paiement n’a pas pu être créée\u00a0:',
+    loading: 'Ouverture de la page de paiement sécurisée de votre banque…',
+    paidTitle: 'Reçu',
+    order: 'Commande',
+    amount: 'Montant',
+    method: 'Mode de paiement',
+    newOrder: 'Passer une nouvelle commande',
     underTheHood: 'Sous le capot',
     session: 'Session',
     providerStatus: 'Statut chez le fournisseur',
@@ -61,11 +76,16 @@ export const DEMO_STRINGS = {
     newTab: 'Ouvrir ce paiement dans un nouvel onglet',
     move: 'Déplacer la zone de paiement (pas un abandon)',
     shopTitle: 'Continuer vos achats',
-    shopText: 'Vous avez quitté le paiement par un changement de route interne. La session de paiement a été annulée.',
+    shopText: 'Vous avez quitté le paiement par un changement de route interne. L’élément a été retiré, il a donc annulé sa session de paiement\u00a0: suivez le statut chez le fournisseur.',
     backToCheckout: 'Retour au paiement',
-    otherDemos: 'Le même paiement avec',
     noEvents: 'Aucun événement pour le moment.',
   },
 } as const satisfies Record<DemoLang, Record<string, string>>;
 
 export type DemoStrings = (typeof DEMO_STRINGS)[DemoLang];
+export type DemoText = keyof DemoStrings;
+
+/** The BCP 47 tag of the page, for `<html lang>` and for Intl. */
+export function localeOf(lang: DemoLang): string {
+  return lang === 'fr' ? 'fr-CA' : 'en-CA';
+}

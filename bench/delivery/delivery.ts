@@ -99,8 +99,8 @@ export async function measureDelivery(
   const byVariant: Record<Variant, Partial<Record<AbandonmentKind, KindFigures>>> = { element: {}, naiveFetch: {}, naiveBeacon: {} };
   const trialErrors: string[] = [];
 
+  const kinds = settings.kinds;
   const records: TrialRecord[] = [];
-  const kinds = ABANDONMENT_KINDS.filter((kind) => settings.kinds.includes(kind));
   for (const kind of kinds) {
     const variants = variantsFor(kind);
     const startedAt = Date.now();
@@ -119,6 +119,10 @@ export async function measureDelivery(
   await sleep(kinds.some((kind) => KINDS[kind].silent) ? settings.silentSettleMs : settings.settleMs);
   const causes = await stack.cancelCauses(records.map((record) => record.sessionId));
   const outcomes = await Promise.all(records.map((record) => judgeTrial(stack, record, causes[record.sessionId])));
+  for (const kind of ABANDONMENT_KINDS) {
+    if (kinds.includes(kind)) continue;
+    for (const variant of VARIANTS) byVariant[variant][kind] = notRun('not run: this run was narrowed to other kinds');
+  }
   for (const kind of kinds) {
     const parts: string[] = [];
     for (const variant of variantsFor(kind)) {

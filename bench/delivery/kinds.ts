@@ -8,6 +8,7 @@ import type { RunningStack } from '../../demo/stack.js';
 import { crashRenderer, setOffline, type KillableChromium } from '../../test/e2e/dying.js';
 import { closeButton, type Variant } from './variants.js';
 
+/** The ways of leaving a framed flow, then the same with the flow open in its window (popup mode), and the window's own close. */
 export const ABANDONMENT_KINDS = [
   'closeButton',
   'spaRemoval',
@@ -16,6 +17,12 @@ export const ABANDONMENT_KINDS = [
   'tabClose',
   'contextClose',
   'bfcache',
+  'windowClose',
+  'windowCloseButton',
+  'windowSpaRemoval',
+  'windowLink',
+  'windowReload',
+  'windowTabClose',
   'rendererCrash',
   'rendererKill',
   'browserKill',
@@ -28,6 +35,8 @@ export interface ActionInput {
   readonly context: BrowserContext;
   readonly variant: Variant;
   readonly stack: RunningStack;
+  /** The flow's window, for the kinds that run in popup mode (opened by `prepare`). */
+  readonly flowWindow?: Page;
   /** The trial's own Chromium, for the kinds that kill it (`ownBrowser`). */
   readonly chromium?: KillableChromium;
 }
@@ -48,6 +57,10 @@ export interface KindSpec {
   readonly pageStays: boolean;
   /** Set when the naive baselines have no handler for this kind at all: they are not run, rate 0. */
   readonly noNaiveHandler?: string;
+  /** The element's mode for this kind; popup kinds open the flow's window before the clock starts. */
+  readonly mode?: 'popup';
+  /** Runs before the clock starts: brings the checkout to where the action leaves it. */
+  prepare?(input: Omit<ActionInput, 'flowWindow'>): Promise<Page>;
   /**
    * The page dies without a word: only the browser's deferred cancel or the relay's lease can
    * end the session, so the trials are judged at least a lease plus a sweep after the last.
@@ -58,7 +71,21 @@ export interface KindSpec {
   act(input: ActionInput): Promise<ActionResult>;
 }
 
-export const KINDS: Record<AbandonmentKind, KindSpec> = {
+/**
+ * Opens the flow's window from the launcher, as a shopper's click does, and waits until the
+ * element has heard from the flow in it (its first step), so that a close is taken for a close,
+ * not for a link cut by COOP.
+ */
+async function openFlowWindow({ page, context }: Omit<ActionInput, 'flowWindow'>): Promise<Page> {
+  const [popup] = await Promise.all([context.waitForEvent('page'), page.locator('bank-pay-session [part~="open-button"]').click()]);
+  await popup.waitForSelector('body[data-state="bank"]');
+  await page.waitForSelector('body[data-heard="true"]');
+  return popup;
+}
+
+const NO_NAIVE_WINDOW = 'the naive pages frame the flow; they have no window mode';
+
+const FRAME_KINDS = {
   closeButton: {
     label: 'close button',
     pageStays: true,
@@ -157,4 +184,29 @@ export const KINDS: Record<AbandonmentKind, KindSpec> = {
       return { actedAt };
     },
   },
+} satisfies Record<string, KindSpec>;
+
+/** A way of leaving the checkout, taken while the flow is open in its window. */
+function withWindowOpen(kind: keyof typeof FRAME_KINDS, label: string): KindSpec {
+  return { ...FRAME_KINDS[kind], label: `window open: ${label}`, mode: 'popup', prepare: openFlowWindow, noNaiveHandler: NO_NAIVE_WINDOW };
+}
+
+export const KINDS: Record<AbandonmentKind, KindSpec> = {
+  ...FRAME_KINDS,
+  windowClose: {
+    label: 'window open: the shopper closes it',
+    pageStays: true,
+    mode: 'popup',
+    noNaiveHandler: NO_NAIVE_WINDOW,
+    prepare: openFlowWindow,
+    async act({ flowWindow }) {
+      await flowWindow!.close();
+      return {};
+    },
+  },
+  windowCloseButton: withWindowOpen('closeButton', 'close button'),
+  windowSpaRemoval: withWindowOpen('spaRemoval', 'SPA route change removes it'),
+  windowLink: withWindowOpen('link', 'link to another site'),
+  windowReload: withWindowOpen('reload', 'reload'),
+  windowTabClose: withWindowOpen('tabClose', 'checkout tab close'),
 };

@@ -1,5 +1,5 @@
 /**
- * What must never cancel (the README's abandonment table), driven as test/e2e/non-abandonment.test.ts drives it:
+ * What must never cancel (docs/element.md, the abandonment table), driven as test/e2e/non-abandonment.test.ts drives it:
  * a tab switch, a completed flow then a tab close, and a DOM move. Each trial counts the
  * cancel calls the sandbox received for its session.
  */

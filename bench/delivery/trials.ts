@@ -72,10 +72,12 @@ export async function runTrial(
   let enteredBfcache: boolean | undefined;
   let error: string | undefined;
   try {
-    const opened = await openVariant(context, stack, variant);
+    const opened = await openVariant(context, stack, variant, spec.mode);
     sessionId = opened.sessionId;
+    const ready = { page: opened.page, context, variant, stack };
+    const flowWindow = await spec.prepare?.(ready);
     actionAt = Date.now();
-    const result = await spec.act({ page: opened.page, context, variant, stack, ...(chromium ? { chromium } : {}) });
+    const result = await spec.act({ ...ready, flowWindow, ...(chromium ? { chromium } : {}) });
     enteredBfcache = result.enteredBfcache;
     actionAt = result.actedAt ?? actionAt;
   } catch (caught) {

@@ -22,13 +22,17 @@ export interface OpenedPage {
   readonly sessionId: string;
 }
 
-/** Opens the variant's checkout and waits until the hosted flow has loaded in it. */
-export async function openVariant(context: BrowserContext, stack: RunningStack, variant: Variant): Promise<OpenedPage> {
+/**
+ * Opens the variant's checkout and waits until the hosted flow has loaded in it, or, in popup
+ * mode (the element only), until its launcher shows.
+ */
+export async function openVariant(context: BrowserContext, stack: RunningStack, variant: Variant, mode?: 'popup'): Promise<OpenedPage> {
   const page = await context.newPage();
   const url = new URL(VARIANT_INFO[variant].page, stack.demoUrl);
   url.searchParams.set('relay', stack.merchantUrl);
+  if (mode) url.searchParams.set('mode', mode);
   await page.goto(url.toString());
-  await page.waitForSelector('body[data-state="active"]', { timeout: 15_000 });
+  await page.waitForSelector(mode ? 'bank-pay-session[state="launch"]' : 'body[data-state="active"]', { timeout: 15_000 });
   const sessionId = await page.evaluate(() => window.__bpsDemo?.session.sessionId ?? '');
   if (!sessionId) throw new Error(`the ${variant} page created no session`);
   return { page, sessionId };

@@ -24,11 +24,11 @@ interface PageSpec {
   readonly writtenFrame: boolean;
 }
 
-/** The first entry is the README's advice, whose ratio is the section's figure. */
+/** The first entry is the advice of docs/element.md, whose ratio is the section's figure. */
 export const FIRST_PAINT_PAGES: Readonly<Record<FirstPaintPage, PageSpec>> = {
   element: {
     file: 'first-paint-element.html',
-    label: 'element, frame written into the tag, script imported at the end of the body (the README’s advice)',
+    label: 'element, frame written into the tag, script imported at the end of the body (the advice of docs/element.md)',
     writtenFrame: true,
   },
   elementHeadScript: {

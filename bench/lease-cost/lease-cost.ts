@@ -24,6 +24,7 @@ import { mintCancelToken } from '../../src/relay/cancel-token.js';
 import { Ledger } from '../../src/relay/ledger/ledger.js';
 import { createRedisLedgerStore } from '../../src/relay/ledger/redis-store.js';
 import { createMemoryLedgerStore, type LedgerStore } from '../../src/relay/ledger/store.js';
+import { ClaimKeeper } from '../../src/relay/ledger/claims.js';
 import { Sweeper } from '../../src/relay/ledger/sweeper.js';
 import { DEFAULTS as RELAY_DEFAULTS, resolveRelayOptions } from '../../src/relay/options.js';
 import { startRedisServer } from '../../test/relay/redis-server.js';
@@ -273,6 +274,7 @@ async function measureSweep(kind: SweepFigures['store'], store: LedgerStore, ent
   const sweeperFor = (onLedger: Ledger) =>
     new Sweeper({
       ledger: onLedger,
+      claims: new ClaimKeeper(onLedger),
       intervalMs: leases.sweepIntervalMs,
       // An instant provider: the figure is the ledger's and the store's own work.
       readStatus: async () => ({ kind: 'live' }),

@@ -13,6 +13,8 @@ const ms = (value: number | null | undefined) => (value === null || value === un
 const spread = (summary: Summary | null | undefined) => (summary ? `${summary.min}–${summary.max}` : '–');
 const bytes = (value: number) => value.toLocaleString('en-US');
 
+const PATH_LABELS = { relay: 'browser → relay → sandbox', proxy: 'browser → bare proxy → sandbox', direct: 'straight to the sandbox' } as const;
+
 function table(header: string[], rows: string[][]): string {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 }
@@ -90,6 +92,7 @@ function deliverySection(results: BenchResults): string {
     ...(bfcacheLine ? ['', bfcacheLine] : []),
     ...silentPart,
     '',
+    ...(results.charts?.cancelLatency ? [`![Cancel latency per way of leaving, the element against the naive baselines](${results.charts.cancelLatency})`, ''] : []),
     `Element sessions that got more than one cancel call: ${duplicates}.`,
     '',
     `### Never cancels (falseCancels = ${results.falseCancels})`,
@@ -114,23 +117,57 @@ function relaySection(results: BenchResults): string {
   return [
     '## 3. Relay under load',
     '',
-    `autocannon, ${settings.connections} connections, ${settings.rounds} rounds of ${bytes(settings.requestsPerRound)} cancels each way (after ${bytes(settings.warmupRequests)} warm-up), every cancel for a fresh sandbox session. Relay and sandbox each in their own process, the relay bundled and run with plain \`node\`, audit log on.`,
+    `autocannon, ${settings.connections} connections, ${settings.rounds} rounds of ${bytes(settings.requestsPerRound)} cancels for each path (after ${bytes(settings.warmupRequests)} warm-up each), every cancel for a fresh sandbox session, the order of the paths rotating from round to round. Relay, bare proxy and sandbox each in their own process, bundled and run with plain \`node\`; the relay with its audit log on and rate limits off. **Bare proxy**: a Hono app served the same way that reads the same beacon body and makes the same one provider call (cancel, cached bearer token), with no check, ledger, retry or audit line. Latency from the moment autocannon builds a request to its answer, in microseconds.`,
     '',
     table(
-      ['path', 'cancels/s median', 'spread', 'latency p50 ms (median)', 'latency p99 ms (median)'],
-      [
-        ['browser → relay → sandbox', `${Math.round(relay.relayPerSecond.p50)}`, `${Math.round(relay.relayPerSecond.min)}–${Math.round(relay.relayPerSecond.max)}`, `${relay.relayLatencyP50Ms.p50}`, `${relay.relayLatencyP99Ms.p50}`],
-        ['straight to the sandbox', `${Math.round(relay.directPerSecond.p50)}`, `${Math.round(relay.directPerSecond.min)}–${Math.round(relay.directPerSecond.max)}`, `${relay.directLatencyP50Ms.p50}`, `${relay.directLatencyP99Ms.p50}`],
-      ],
+      ['path', 'cancels/s median', 'spread', 'latency p50 µs (median of rounds)', 'latency p99 µs (median)', 'CPU µs per cancel (median)¹'],
+      (['relay', 'proxy', 'direct'] as const).map((path) => {
+        const figures = relay.paths[path];
+        return [
+          PATH_LABELS[path],
+          `${Math.round(figures.perSecond.p50)}`,
+          `${Math.round(figures.perSecond.min)}–${Math.round(figures.perSecond.max)}`,
+          `${Math.round(figures.latencyP50Us.p50)}`,
+          `${Math.round(figures.latencyP99Us.p50)}`,
+          figures.cpuUsPerCancel ? `${Math.round(figures.cpuUsPerCancel.p50)}` : '–',
+        ];
+      }),
     ),
     '',
-    `**Overhead ratio** (direct cancels/s ÷ relay cancels/s, median of rounds): **${relay.overheadRatio}**; p50 latency ratio ${relay.latencyRatioP50}.`,
+    `¹ user + system CPU time of the process that answered (the relay, the proxy; the sandbox for direct) over the round, from /proc, divided by the cancels: what a cancel costs whatever else runs on the machine. Latency and throughput, by contrast, move with the machine's other load (see the load average above).`,
     '',
+    `**Relay against the bare proxy** (medians of the per-round ratios): p50 latency **${relay.ratios.latencyP50VsProxy}×** (target ≤ 1.5), throughput **${relay.ratios.throughputVsProxy}** of the proxy's (target ≥ 0.67)${relay.ratios.cpuVsProxy ? `, CPU per cancel ${relay.ratios.cpuVsProxy}×` : ''}. Against the sandbox direct: p50 ${relay.ratios.latencyP50VsDirect}×, throughput ${relay.ratios.throughputVsDirect}.`,
+    '',
+    ...(results.charts?.relayThroughput ? [`![Relay, bare proxy and direct: cancels per second and p50 latency](${results.charts.relayThroughput})`, ''] : []),
     `**Flood**: cancels from ${settings.flood.clientAddresses} client addresses (x-forwarded-for, the relay behind a proxy) over ${settings.flood.connections} connections, the sandbox answering ${settings.flood.providerLatencyMs} ms late, a fresh relay with its shipped rate limits each time.`,
     '',
     table(['cancels', 'accepted', '429', 'lost', 'relay RSS idle MB', 'relay peak RSS MB (VmHWM)', 'burst s'], floodRows),
     '',
     `Peak RSS over the full floods: **${relay.peakRssMb} MB**; accepted cancels that never reached the sandbox: **${relay.lost}**.`,
+  ].join('\n');
+}
+
+function reliabilitySection(results: BenchResults): string {
+  const { rows, skipped } = results.reliability!;
+  const settings = results.settings.reliability;
+  const answerCell = (answers: Record<string, number>) =>
+    Object.entries(answers)
+      .sort()
+      .map(([status, count]) => `${count} × ${status === '0' ? 'no answer' : status}`)
+      .join(', ');
+  return [
+    '## 6. Reliability: the fault matrix',
+    '',
+    `For each fault, ${settings?.cancels ?? rows[0]?.cancels} legitimate cancels (a valid token each, for a live sandbox session) sent as the element's fetch sends them to a real relay process (the bench's relay child: createRelay + serveRelay with its own signal handling, answer window 1 s, audit log written synchronously to a file), then judged from the sandbox's state and the relay's log. **Cancelled**: the sandbox shows the session Cancelled. **Reported failed**: not cancelled, and the relay said so (a 502, or an outcome line \`failed\`: given up after the retry window, or abandoned at shutdown). **Traced, unfinished**: no outcome, but its acceptance line is in the log (the process was killed before the provider answered and nothing took it over). **Lost silently**: none of these.`,
+    '',
+    table(
+      ['fault', 'relay', 'Cancelled', 'reported failed', 'traced, unfinished', 'lost silently', 'first answers', 's'],
+      rows.map((row) => [row.label, row.setup, `${row.cancelled}`, `${row.reportedFailed}`, `${row.tracedUnfinished}`, `**${row.lostSilently}**`, answerCell(row.answers), `${row.seconds}`]),
+    ),
+    '',
+    `Lost silently over the matrix: **${results.reliability!.lostSilently}**.${Object.keys(skipped).length ? ` Not run: ${Object.entries(skipped).map(([fault, why]) => `${fault} (${why})`).join('; ')}.` : ''}`,
+    '',
+    ...(results.charts?.reliability ? [`![The fault matrix: what became of each legitimate cancel](${results.charts.reliability})`] : []),
   ].join('\n');
 }
 
@@ -144,7 +181,7 @@ function firstPaintSection(results: BenchResults): string {
     '',
     table(['page', 'median ms', 'p95 ms', 'spread ms', 'ratio to the plain iframe (medians)'], rows),
     '',
-    `**Ratio** for the README's advice: **${firstPaint.ratio}**.`,
+    `**Ratio** for the advice of docs/element.md: **${firstPaint.ratio}**.`,
   ].join('\n');
 }
 
@@ -228,6 +265,9 @@ export function renderReport(results: BenchResults): string {
     '',
     `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.os}, Node ${machine.node}. Load average (1 min) ${machine.loadAverageStart} at the start, ${machine.loadAverageEnd ?? '?'} at the end (other work on the machine shows up in the timings). Commit ${git.commit}${git.uncommittedFiles ? ` with ${git.uncommittedFiles} uncommitted files` : ''}.`,
     '',
+    ...Object.entries(results.sectionRuns ?? {}).map(
+      ([section, run]) => `Section **${section}** re-run on its own by \`${run.command}\` on ${run.generatedAt}, commit ${run.commit}, load average ${run.loadAverage}, and merged into these results.\n`,
+    ),
     `Versions: ${Object.entries(results.versions).map(([name, version]) => `${name} ${version}`).join(', ')}${results.chromium ? `, Chromium ${results.chromium}` : ''}.`,
   ];
   if (results.targets?.length) {
@@ -235,9 +275,10 @@ export function renderReport(results: BenchResults): string {
   }
   if (results.size) sections.push('', sizeSection(results));
   if (results.delivery && results.baselines) sections.push('', deliverySection(results));
-  if (results.relay) sections.push('', relaySection(results));
+  if (results.relay?.paths) sections.push('', relaySection(results));
   if (results.firstPaint) sections.push('', firstPaintSection(results));
   if (results.engines) sections.push('', enginesSection(results));
+  if (results.reliability) sections.push('', reliabilitySection(results));
   if (results.leaseCost) sections.push('', leaseCostSection(results));
   const failures = Object.entries(results.failures);
   if (failures.length) sections.push('', '## Sections that failed', '', ...failures.map(([section, reason]) => `- ${section}: ${reason}`));

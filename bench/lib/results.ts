@@ -8,6 +8,7 @@ import { ENGINE_WAY_SPECS, type EngineWay } from '../engines/ways.js';
 import type { FirstPaintResults } from '../first-paint/first-paint.js';
 import type { LeaseCostResults } from '../lease-cost/lease-cost.js';
 import type { RelayResults } from '../relay-load/relay-load.js';
+import type { ReliabilityResults } from '../relay-load/reliability.js';
 import { LEASE_BOUND_MS, type BenchSettings } from '../settings.js';
 import type { BudgetCheck, BundleName, BundleSize } from '../size/bundles.js';
 import type { GitInfo, MachineInfo } from './machine.js';
@@ -36,9 +37,15 @@ export interface BenchResults {
   nonAbandonment?: DeliveryResults['nonAbandonment'];
   trialErrors?: readonly string[];
   relay?: RelayResults;
+  /** The fault matrix: N legitimate cancels per fault, and what became of each. */
+  reliability?: ReliabilityResults;
   firstPaint?: FirstPaintResults;
   /** Firefox ESR and WebKitGTK: the element's delivery per way of leaving, and the naive baselines. */
   engines?: EnginesResults;
+  /** Charts drawn from these results (charts.ts), by name: paths relative to bench/. */
+  charts?: Record<string, string>;
+  /** Sections re-run on their own and merged into a full run's results (`--merge`): when, and from which commit. */
+  sectionRuns?: Record<string, { readonly generatedAt: string; readonly command: string; readonly commit: string; readonly loadAverage: string }>;
   /** What the lease costs: heartbeats, the relay with 10 000 live sessions, the sweep. */
   leaseCost?: LeaseCostResults;
   /** Sections that failed to run, with the reason. */
@@ -106,6 +113,15 @@ export function evaluateTargets(results: BenchResults): TargetCheck[] {
     checks.push({ target: 'flood: excess answered 429', met: answered, detail: results.relay.flood.map((round) => `${round.rejected429} × 429`).join(', ') });
     checks.push({ target: 'flood: every accepted cancel reaches the sandbox', met: results.relay.lost === 0, detail: `${results.relay.lost} lost` });
   }
+  if (results.relay?.ratios) {
+    const { latencyP50VsProxy, throughputVsProxy } = results.relay.ratios;
+    checks.push({ target: 'relay p50 latency within 1.5× the bare proxy', met: latencyP50VsProxy <= 1.5, detail: `${latencyP50VsProxy}× (median of rounds)` });
+    checks.push({ target: 'relay throughput at least 2/3 of the bare proxy', met: throughputVsProxy >= 2 / 3, detail: `${throughputVsProxy} of it (median of rounds)` });
+  }
+  if (results.reliability) {
+    const { lostSilently, rows } = results.reliability;
+    checks.push({ target: 'fault matrix: 0 accepted cancels lost silently', met: lostSilently === 0, detail: `${lostSilently} of ${rows.reduce((sum, row) => sum + row.cancels, 0)} over ${rows.length} faults` });
+  }
   for (const [name, engine] of Object.entries(results.engines?.engines ?? {})) {
     const ways = Object.entries(engine.delivery) as Array<[EngineWay, NonNullable<(typeof engine.delivery)[EngineWay]>]>;
     const notFull = ways.filter(([, figures]) => figures.rate < 1);
@@ -122,7 +138,7 @@ export function evaluateTargets(results: BenchResults): TargetCheck[] {
     checks.push({
       target: 'the element does not delay the hosted flow',
       met: results.firstPaint.ratio <= 1.1,
-      detail: `ratio ${results.firstPaint.ratio} (the README's advice / plain iframe, medians; ≤ 1.1 counted as no delay); the element alone ${results.firstPaint.pages.elementAlone.ratio}`,
+      detail: `ratio ${results.firstPaint.ratio} (the advice of docs/element.md / plain iframe, medians; ≤ 1.1 counted as no delay); the element alone ${results.firstPaint.pages.elementAlone.ratio}`,
     });
   }
   return checks;

@@ -58,7 +58,11 @@ async function embedElement(): Promise<HTMLElement> {
   element.setAttribute('cancel-token', session.cancelToken);
   element.setAttribute('status-url', session.statusUrl);
   element.setAttribute('expires-at', session.expiresAt);
+  const mode = new URLSearchParams(location.search).get('mode');
+  if (mode) element.setAttribute('mode', mode);
   element.addEventListener('bps-ready', markReady, { once: true });
+  // The element heard from the flow (in its window, in popup mode): a close is then a close.
+  element.addEventListener('bps-step', () => (document.body.dataset.heard = 'true'), { once: true });
   return element;
 }
 

@@ -2,13 +2,15 @@
  * Section 3, the relay under load, on loopback, each server in its own process:
  *
  * - Overhead: the same number of cancels for fresh sessions, through the relay (which calls
- *   the sandbox) and straight to the sandbox's cancel endpoint, in alternating rounds.
- *   Overhead ratio = sandbox-direct cancels per second / relay cancels per second.
+ *   the sandbox), through a bare forwarding proxy (the same body, the same one provider
+ *   call, no checks: bare-proxy-process.ts), and straight to the sandbox's cancel endpoint,
+ *   in rounds whose order rotates. Latency in microseconds.
  * - Flood: a burst of cancels while the sandbox answers 1 s late, against a fresh relay with
  *   its shipped rate limits: its peak memory (VmHWM), how many got 429, and whether every
  *   cancel it accepted reached the sandbox.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeCancelRequest } from '../../src/protocol/cancel-request.js';
 import { mintCancelToken } from '../../src/relay/cancel-token.js';
@@ -16,6 +18,7 @@ import { bundleForNode } from '../lib/bundle.js';
 import { forkServer, readProcessMemory, type ChildServer } from '../lib/child.js';
 import { median, round, roundSummary, summarize, type Summary } from '../lib/stats.js';
 import { fire, type FireResult } from './fire.js';
+import type { BareProxyReady } from './bare-proxy-process.js';
 import type { LoadRelayReady } from './relay-process.js';
 import type { CreatedLoadSession, LoadSandboxReady, SessionOutcomes } from './sandbox-process.js';
 
@@ -38,8 +41,20 @@ export interface RelayLoadSettings {
 
 interface PathRound {
   readonly perSecond: number;
-  readonly latencyMs: FireResult['latencyMs'];
+  readonly latencyUs: FireResult['latencyUs'];
+  /** CPU time (user + system) of the process that answered (relay, proxy, or the sandbox for direct), per cancel. */
+  readonly cpuUsPerCancel: number;
   readonly statusCounts: Record<string, number>;
+}
+
+export const PATHS = ['relay', 'proxy', 'direct'] as const;
+export type LoadPath = (typeof PATHS)[number];
+
+export interface PathFigures {
+  readonly perSecond: Summary;
+  readonly cpuUsPerCancel: Summary;
+  readonly latencyP50Us: Summary;
+  readonly latencyP99Us: Summary;
 }
 
 export interface FloodRound {
@@ -58,15 +73,20 @@ export interface FloodRound {
 }
 
 export interface RelayResults {
-  readonly overheadRatio: number;
-  readonly latencyRatioP50: number;
-  readonly relayPerSecond: Summary;
-  readonly directPerSecond: Summary;
-  readonly relayLatencyP50Ms: Summary;
-  readonly directLatencyP50Ms: Summary;
-  readonly relayLatencyP99Ms: Summary;
-  readonly directLatencyP99Ms: Summary;
-  readonly rounds: ReadonlyArray<{ readonly relay: PathRound; readonly direct: PathRound }>;
+  /** Per path, over the rounds. */
+  readonly paths: Record<LoadPath, PathFigures>;
+  /** Medians over rounds of the per-round ratios. */
+  readonly ratios: {
+    /** relay p50 ÷ bare proxy p50 (target ≤ 1.5). */
+    readonly latencyP50VsProxy: number;
+    /** relay cancels/s ÷ bare proxy cancels/s (target ≥ 0.67). */
+    readonly throughputVsProxy: number;
+    readonly latencyP50VsDirect: number;
+    readonly throughputVsDirect: number;
+    /** relay CPU per cancel ÷ bare proxy CPU per cancel: the cost that does not depend on the machine's other load. */
+    readonly cpuVsProxy: number;
+  };
+  readonly rounds: ReadonlyArray<Record<LoadPath, PathRound>>;
   readonly peakRssMb: number;
   readonly idleRssMb: number;
   readonly lost: number;
@@ -86,6 +106,7 @@ interface Credentials {
 interface Servers {
   readonly sandbox: ChildServer<LoadSandboxReady>;
   readonly relayEntry: string;
+  readonly proxyEntry: string;
   readonly credentials: Credentials;
 }
 
@@ -107,7 +128,10 @@ async function createSessions(servers: Servers, count: number): Promise<TokenedS
 
 async function startRelay(servers: Servers, env: Record<string, string>): Promise<ChildServer<LoadRelayReady>> {
   const { clientId, clientSecret, tokenKey } = servers.credentials;
+  // BENCH_PROFILE_DIR=dir writes a V8 CPU profile of each relay process there (open it in Chrome's DevTools).
+  const profileDir = process.env.BENCH_PROFILE_DIR;
   return forkServer<LoadRelayReady>(servers.relayEntry, {
+    ...(profileDir ? { execArgv: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
     env: {
       BENCH_PROVIDER_URL: servers.sandbox.ready.url,
       BENCH_CLIENT_ID: clientId,
@@ -152,35 +176,62 @@ function assertAllCancelled(result: FireResult, label: string): void {
   if (refused > 0) throw new Error(`${label}: ${refused} of ${result.statuses.length} cancels were not answered 200 (${JSON.stringify(result.statusCounts)})`);
 }
 
-async function runPath(servers: Servers, path: 'relay' | 'direct', relay: ChildServer<LoadRelayReady>, count: number, connections: number): Promise<PathRound> {
+/** CPU time a process has used so far, in µs, from /proc (0 where there is none). */
+function cpuTimeUs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime, fields 14 and 15 of stat(5), counted from the state (field 3) here.
+    return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+/** USER_HZ: 100 on every Linux this runs on. */
+const CLOCK_TICKS = 100;
+
+async function runPath(servers: Servers, path: LoadPath, targets: Record<'relay' | 'proxy', { url: string; pid: number }>, count: number, connections: number): Promise<PathRound> {
   const sessions = await createSessions(servers, count);
+  const pid = path === 'direct' ? servers.sandbox.pid : targets[path].pid;
+  const cpuBefore = cpuTimeUs(pid);
   const result =
-    path === 'relay'
-      ? await fire({ url: relay.ready.url, items: sessions, connections, request: relayCancel })
-      : await fire({ url: servers.sandbox.ready.url, items: sessions, connections, request: directCancel(await sandboxAccessToken(servers)) });
+    path === 'direct'
+      ? await fire({ url: servers.sandbox.ready.url, items: sessions, connections, request: directCancel(await sandboxAccessToken(servers)) })
+      : await fire({ url: targets[path].url, items: sessions, connections, request: relayCancel });
+  const cpuUsPerCancel = Math.round((cpuTimeUs(pid) - cpuBefore) / count);
   assertAllCancelled(result, path);
   await servers.sandbox.request({ type: 'reset' });
-  return { perSecond: result.perSecond, latencyMs: result.latencyMs, statusCounts: result.statusCounts };
+  return { perSecond: result.perSecond, latencyUs: result.latencyUs, cpuUsPerCancel, statusCounts: result.statusCounts };
+}
+
+async function startProxy(servers: Servers): Promise<ChildServer<BareProxyReady>> {
+  const { clientId, clientSecret } = servers.credentials;
+  const profileDir = process.env.BENCH_PROFILE_DIR;
+  return forkServer<BareProxyReady>(servers.proxyEntry, {
+    ...(profileDir ? { execArgv: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
+    env: { BENCH_PROVIDER_URL: servers.sandbox.ready.url, BENCH_CLIENT_ID: clientId, BENCH_CLIENT_SECRET: clientSecret },
+  });
 }
 
 async function measureOverhead(servers: Servers, settings: RelayLoadSettings, log: (line: string) => void) {
   const relay = await startRelay(servers, { BENCH_RATE_LIMIT: 'off' });
+  const proxy = await startProxy(servers);
+  const targets = { relay: { url: relay.ready.url, pid: relay.pid }, proxy: { url: proxy.ready.url, pid: proxy.pid } };
   try {
-    // Warm-up (JIT, connection pools, the relay's provider token), not recorded.
-    await runPath(servers, 'relay', relay, settings.warmupRequests, settings.connections);
-    await runPath(servers, 'direct', relay, settings.warmupRequests, settings.connections);
-    const rounds: Array<{ relay: PathRound; direct: PathRound }> = [];
+    // Warm-up (JIT, connection pools, provider tokens), not recorded.
+    for (const path of PATHS) await runPath(servers, path, targets, settings.warmupRequests, settings.connections);
+    const rounds: Array<Record<LoadPath, PathRound>> = [];
     for (let index = 0; index < settings.rounds; index++) {
-      // Alternate which path goes first, so drift (other load, GC) falls on both alike.
-      const order: Array<'relay' | 'direct'> = index % 2 === 0 ? ['relay', 'direct'] : ['direct', 'relay'];
-      const pair: Partial<Record<'relay' | 'direct', PathRound>> = {};
-      for (const path of order) pair[path] = await runPath(servers, path, relay, settings.requestsPerRound, settings.connections);
-      rounds.push(pair as { relay: PathRound; direct: PathRound });
-      log(`  round ${index + 1}: relay ${Math.round(pair.relay!.perSecond)}/s (p50 ${pair.relay!.latencyMs.p50} ms), direct ${Math.round(pair.direct!.perSecond)}/s (p50 ${pair.direct!.latencyMs.p50} ms)`);
+      // Rotate which path goes first, so drift (other load, GC) falls on all alike.
+      const order = PATHS.map((_, i) => PATHS[(i + index) % PATHS.length]!);
+      const round: Partial<Record<LoadPath, PathRound>> = {};
+      for (const path of order) round[path] = await runPath(servers, path, targets, settings.requestsPerRound, settings.connections);
+      rounds.push(round as Record<LoadPath, PathRound>);
+      log(`  round ${index + 1}: ${PATHS.map((path) => `${path} ${Math.round(round[path]!.perSecond)}/s (p50 ${round[path]!.latencyUs.p50} µs, ${round[path]!.cpuUsPerCancel} µs CPU)`).join(', ')}`);
     }
     return rounds;
   } finally {
     await relay.stop();
+    await proxy.stop();
   }
 }
 
@@ -256,9 +307,10 @@ async function floodOnce(servers: Servers, settings: RelayLoadSettings['flood'],
 }
 
 export async function measureRelay(root: string, settings: RelayLoadSettings, log: (line: string) => void): Promise<RelayResults> {
-  const [sandboxEntry, relayEntry] = await Promise.all([
+  const [sandboxEntry, relayEntry, proxyEntry] = await Promise.all([
     bundleForNode(join(root, 'bench/relay-load/sandbox-process.ts'), join(root, 'bench/out/load-sandbox.mjs')),
     bundleForNode(join(root, 'bench/relay-load/relay-process.ts'), join(root, 'bench/out/load-relay.mjs')),
+    bundleForNode(join(root, 'bench/relay-load/bare-proxy-process.ts'), join(root, 'bench/out/load-proxy.mjs')),
   ]);
   // Throwaway credentials for this run only; they go to the children through the environment.
   const credentials: Credentials = {
@@ -269,24 +321,29 @@ export async function measureRelay(root: string, settings: RelayLoadSettings, lo
   const sandbox = await forkServer<LoadSandboxReady>(sandboxEntry, {
     env: { BENCH_CLIENT_ID: credentials.clientId, BENCH_CLIENT_SECRET: credentials.clientSecret },
   });
-  const servers: Servers = { sandbox, relayEntry, credentials };
+  const servers: Servers = { sandbox, relayEntry, proxyEntry, credentials };
   try {
     const rounds = await measureOverhead(servers, settings, log);
     const flood: FloodRound[] = [];
     for (const requests of settings.flood.requests) flood.push(await floodOnce(servers, settings.flood, requests, log));
 
-    const ratios = rounds.map((r) => r.direct.perSecond / r.relay.perSecond);
-    const latencyRatios = rounds.map((r) => r.relay.latencyMs.p50 / r.direct.latencyMs.p50);
     const summary = (values: number[]) => roundSummary(summarize(values))!;
+    const ratio = (of: (round: Record<LoadPath, PathRound>) => number) => round(median(rounds.map(of))!, 2);
+    const figures = (path: LoadPath): PathFigures => ({
+      perSecond: summary(rounds.map((r) => r[path].perSecond)),
+      cpuUsPerCancel: summary(rounds.map((r) => r[path].cpuUsPerCancel)),
+      latencyP50Us: summary(rounds.map((r) => r[path].latencyUs.p50)),
+      latencyP99Us: summary(rounds.map((r) => r[path].latencyUs.p99)),
+    });
     return {
-      overheadRatio: round(median(ratios)!, 2),
-      latencyRatioP50: round(median(latencyRatios)!, 2),
-      relayPerSecond: summary(rounds.map((r) => r.relay.perSecond)),
-      directPerSecond: summary(rounds.map((r) => r.direct.perSecond)),
-      relayLatencyP50Ms: summary(rounds.map((r) => r.relay.latencyMs.p50)),
-      directLatencyP50Ms: summary(rounds.map((r) => r.direct.latencyMs.p50)),
-      relayLatencyP99Ms: summary(rounds.map((r) => r.relay.latencyMs.p99)),
-      directLatencyP99Ms: summary(rounds.map((r) => r.direct.latencyMs.p99)),
+      paths: { relay: figures('relay'), proxy: figures('proxy'), direct: figures('direct') },
+      ratios: {
+        latencyP50VsProxy: ratio((r) => r.relay.latencyUs.p50 / r.proxy.latencyUs.p50),
+        throughputVsProxy: ratio((r) => r.relay.perSecond / r.proxy.perSecond),
+        latencyP50VsDirect: ratio((r) => r.relay.latencyUs.p50 / r.direct.latencyUs.p50),
+        throughputVsDirect: ratio((r) => r.relay.perSecond / r.direct.perSecond),
+        cpuVsProxy: ratio((r) => r.relay.cpuUsPerCancel / r.proxy.cpuUsPerCancel),
+      },
       rounds,
       // The worst of the full-size floods: a bound must hold every time, not on average.
       peakRssMb: Math.max(...flood.filter((r) => r.requests === Math.max(...settings.flood.requests)).map((r) => r.peakRssMb)),

@@ -110,6 +110,8 @@ try {
         return createSessions(running, Number(message.count));
       case 'outcomes':
         return outcomes(running, message.sessionIds as string[]);
+      case 'statuses':
+        return Object.fromEntries((message.sessionIds as string[]).map((id) => [id, running.sandbox.state.store.get(id)?.session.status ?? 'unknown']));
       case 'reset':
         running.sandbox.state.store.clear();
         return true;

@@ -35,10 +35,10 @@ export const BUNDLES: readonly BundleSpec[] = [
   { name: 'lit', label: 'Lit by itself (reference)', entry: 'bench/size/entries/lit.ts', external: [] },
 ];
 
-/** The budgets, in bytes after gzip (1 KB = 1024 bytes). */
+/** The budgets, in bytes after gzip (1 KB = 1024 bytes): 4 and 10 KB before the popup mode and the lease. */
 export const GZIP_BUDGETS: Partial<Record<BundleName, number>> = {
-  element: 4 * 1024,
-  standalone: 10 * 1024,
+  element: 5 * 1024,
+  standalone: 11 * 1024,
 };
 
 export interface BundleSize {

@@ -18,8 +18,9 @@ import {
   BpsStateChangeEvent,
   BpsStepEvent,
 } from './events.js';
+import { COOP_WINDOW_MS, FRAME_TIMEOUT_MS, STATUS_POLL_MS, WINDOW_FEATURES, WINDOW_POLL_MS } from './popup.js';
 import { frameSource } from './src-policy.js';
-import { isLive, transition, type ElementState, type MachineInput } from './state-machine.js';
+import { isLive, transition, type ElementState, type MachineInput, type MoveTarget } from './state-machine.js';
 import { fetchSessionStatus } from './status-check.js';
 import { pickLang, STRINGS } from './strings.js';
 
@@ -45,9 +46,10 @@ const PAGE_EVENTS = ['message', 'pagehide', 'pageshow', 'visibilitychange', 'res
  * @attr cancel-on - Space-separated signals that cancel: `close flow-close removal unload bfcache` (default), plus opt-in `hidden`.
  * @attr hidden-delay - Milliseconds a tab must stay hidden before the opt-in `hidden` cancel (default 300000).
  * @attr lang - `en` or `fr` (`fr-CA` works); defaults to the closest `lang` attribute, then the document's.
- * @attr state - Reflected, read-only: loading, active, completed, failed, cancelling, cancelled, expired, error.
+ * @attr mode - `auto` (default): frame the flow, and offer a window when the frame shows no sign of life; `iframe`: frame only; `popup`: a window from the start.
+ * @attr state - Reflected, read-only: loading, active, launch, blocked, window, detached, completed, failed, cancelling, cancelled, expired, error.
  *
- * @event bps-ready - The hosted flow is showing. `BpsReadyEvent`.
+ * @event bps-ready - The hosted flow is showing in the frame (in popup mode, watch `bps-state-change` for `window`). `BpsReadyEvent`.
  * @event bps-step - Each step the hosted flow posts: `step`, `meaning`, `data`. `BpsStepEvent`.
  * @event bps-close-request - The close button was pressed; cancelable (veto with `preventDefault()`). `BpsCloseRequestEvent`.
  * @event bps-cancel - The cancel's outcome: `reason`, `outcome`, `result`. `BpsCancelEvent`.
@@ -62,6 +64,8 @@ const PAGE_EVENTS = ['message', 'pagehide', 'pageshow', 'visibilitychange', 'res
  * @csspart message - The box shown instead of the frame once the session is over.
  * @csspart heading - The message's heading (focused when the shopper was in the element).
  * @csspart restart-button - The "start again" button.
+ * @csspart open-button - The launcher: opens the flow in a window, and brings that window to the front once it is open.
+ * @csspart open-link - Offered instead when the browser blocked the window: opens the flow in a new tab.
  *
  * @cssprop [--bps-frame-height=600px] - Height of the frame.
  * @cssprop [--bps-message-min-height=auto] - Minimum height of the message box (e.g. the frame's height, so the page does not jump).
@@ -80,6 +84,7 @@ export class BankPaySession extends LitElement {
     expiresAt: { attribute: 'expires-at' },
     cancelOn: { attribute: 'cancel-on' },
     hiddenDelay: { attribute: 'hidden-delay', type: Number },
+    mode: {},
     // Declared so a change re-renders the text; reflected so `el.lang = 'fr'` still sets the
     // attribute that the native `lang` (and the closest-[lang] lookup) read.
     lang: { reflect: true },
@@ -101,6 +106,13 @@ export class BankPaySession extends LitElement {
   declare cancelOn: string;
   /** Milliseconds a tab must stay hidden before the opt-in `hidden` cancel. */
   declare hiddenDelay: number;
+  /** Where the flow runs: `auto` (the default, also when unset: framed, a window when the frame shows no sign of life), `iframe`, or `popup`. */
+  declare mode: 'auto' | 'iframe' | 'popup' | undefined;
+  /**
+   * Milliseconds after the frame loads for the flow to post anything before `auto` offers a
+   * window (`iframe`: an error). Default 4000. A property only: there is no attribute.
+   */
+  declare frameTimeout: number;
 
   #state: ElementState = 'loading';
   /** Bumped for every new session, so late answers about an old session change nothing. */
@@ -114,6 +126,17 @@ export class BankPaySession extends LitElement {
   #cancelling: Promise<CancelResult> | undefined;
   #expiryTimer: ReturnType<typeof setTimeout> | undefined;
   #hiddenTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The flow's window, once the launcher opened one. */
+  #win: Window | null | undefined;
+  #openedAt: number | undefined;
+  /** The flow posted something from its frame or window: it runs, and its link works. */
+  #heard: boolean | undefined;
+  /**
+   * One timer per state of a session: the frame's time to show a sign of life while `active`,
+   * the read of the window's `closed` in `window`, the relay's status in `detached`. Ended on
+   * every change of state (clearTimeout and clearInterval clear either kind).
+   */
+  #timer: ReturnType<typeof setTimeout> | undefined;
   /** Heartbeats and the deferred cancel that keep the relay's lease on this session (lease.ts). */
   #lease = new Lease((status) => this.#apply({ type: 'status', status }));
 
@@ -126,6 +149,7 @@ export class BankPaySession extends LitElement {
     this.statusUrl = '';
     this.cancelOn = DEFAULT_CANCEL_ON;
     this.hiddenDelay = 300_000;
+    this.frameTimeout = FRAME_TIMEOUT_MS;
   }
 
   /** The current state (also reflected as the `state` attribute for styling). */
@@ -169,12 +193,30 @@ export class BankPaySession extends LitElement {
   protected override render(): TemplateResult {
     // The property first: render runs before Lit reflects it to the attribute.
     const text = STRINGS[pickLang(this.lang || this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang)];
-    switch (this.#state) {
+    const close = cancelOnAllows(this.cancelOn, 'close-button')
+      ? html`<button part="close-button" @click=${this.#onCloseClick}>${text.close}</button>`
+      : nothing;
+    const restart = html`<button part="restart-button" @click=${this.#onRestart}>${text.restart}</button>`;
+    const state = this.#state;
+    switch (state) {
+      case 'launch':
+      case 'blocked':
+      case 'window':
+      case 'detached':
+        return html`${close}${this.#message(
+          state === 'launch' || state === 'blocked' ? text.why : text.away,
+          state === 'blocked'
+            ? // Resolved against the page as the frame's src is; a new tab, not this one, so the checkout stays. That
+              // tab has no opener: the element cannot see it, and asks the relay when the shopper comes back.
+              html`<a part="open-link" href=${this.src} target="_blank">${text.open}</a>`
+            : state === 'detached'
+            ? nothing
+            : // The same button, once the window is open, brings it to the front.
+              html`<button part="open-button" @click=${this.#onOpen}>${text.open}</button>`,
+        )}`;
       case 'loading':
       case 'active':
-        return html`${cancelOnAllows(this.cancelOn, 'close-button')
-          ? html`<button part="close-button" @click=${this.#onCloseClick}>${text.close}</button>`
-          : nothing}${this.#adopted
+        return html`${close}${this.#adopted
           ? html`<slot></slot>`
           : this.#frameUrl
           ? keyed(
@@ -185,19 +227,19 @@ export class BankPaySession extends LitElement {
       case 'completed':
         return this.#message(text.completed);
       case 'failed':
-        return this.#message(text.failed, '', text.restart);
+        return this.#message(text.failed, restart);
       case 'error':
         return this.#message(text.error);
       default: // cancelling, cancelled, expired: the timed-out state, at once, whatever the relay answers
-        return this.#message(text.ended, text.noPayment, text.restart);
+        return this.#message(text.ended, restart, text.noPayment);
     }
   }
 
-  /** What replaces the frame once the session is over: an alert, so it is announced at once. */
-  #message(title: string, body = '', restart = ''): TemplateResult {
+  /** What replaces the frame (once the session is over, or while it runs in a window): an alert, so it is announced at once. */
+  #message(title: string, action: unknown = nothing, body = ''): TemplateResult {
     return html`<div part="message" role="alert"><h2 part="heading" tabindex="-1">${title}</h2>${body
       ? html`<p>${body}</p>`
-      : nothing}${restart ? html`<button part="restart-button" @click=${this.#onRestart}>${restart}</button>` : nothing}</div>`;
+      : nothing}${action}</div>`;
   }
 
   /** Begins a new session from the current attributes. */
@@ -205,13 +247,17 @@ export class BankPaySession extends LitElement {
     this.#generation++;
     this.#adopted = undefined;
     this.#cancelling = undefined;
+    this.#win?.close();
+    this.#win = undefined;
+    this.#heard = false;
     this.#frameUrl = this.src ? frameSource(this.src, document.baseURI) : undefined;
+    const popup = this.mode === 'popup';
     const child = this.querySelector('iframe');
-    // A frame left from an earlier session would go on running unseen.
-    if (child && child.src === this.#frameUrl?.href) (this.#adopted = child).addEventListener('load', this.#onFrameLoad);
+    // A frame left from an earlier session (or written for a flow that runs in a window) would go on running unseen.
+    if (child && !popup && child.src === this.#frameUrl?.href) (this.#adopted = child).addEventListener('load', this.#onFrameLoad);
     else child?.remove();
     const valid = !this.src || this.#frameUrl !== undefined;
-    this.#apply({ type: 'start', valid });
+    this.#apply({ type: 'start', valid, popup });
     this.#refresh();
   }
 
@@ -227,6 +273,16 @@ export class BankPaySession extends LitElement {
     this.#syncLease();
     // Sent before any event handler runs, so a handler calling cancel() gets this same request.
     if (next.cancel) this.#cancelling = this.#send(next.cancel);
+    if (previous !== next.state) {
+      clearInterval(this.#timer);
+      if (next.state === 'window') this.#timer = setInterval(this.#watchWindow, WINDOW_POLL_MS);
+      // The status, as on resume (and the opt-in hidden cancel held: the shopper is in their bank's window). The
+      // link's tab hides this one, and coming back refreshes all the same (visibilitychange); a COOP window does not.
+      if (next.state === 'detached') this.#timer = setInterval(() => this.#refresh(), STATUS_POLL_MS);
+      // Ended (completed, cancelled from either page, expired): the window has nothing left to show. Under COOP, or
+      // from a pagehide the browser does not allow it, the close does nothing.
+      if (!isLive(next.state)) this.#win?.close();
+    }
     this.#syncBeforeUnload();
     this.requestUpdate();
     // The shopper was in the frame or on a button that is going away: keep their focus in the
@@ -300,11 +356,11 @@ export class BankPaySession extends LitElement {
       case 'pagehide':
         // From a microtask: when a Firefox tab closes, most beacons sent from inside the first
         // pagehide listener are lost, and the same beacon sent a microtask later arrives
-        // (README, "Browser engines"). The page is still there until every listener has run.
+        // (docs/engines.md). The page is still there until every listener has run.
         return queueMicrotask(() => this.#abandon((event as PageTransitionEvent).persisted ? 'bfcache' : 'page-unload'));
       case 'beforeunload':
         // Judged in a task of its own, once every beforeunload handler has run, those added
-        // after this one too (docs/relay.md, "Leases": the intent).
+        // after this one too (docs/leases.md: the intent).
         return void setTimeout(this.#intend, 0, event);
       case 'visibilitychange':
         this.#syncLease();
@@ -338,10 +394,11 @@ export class BankPaySession extends LitElement {
     }
   }
 
-  /** Only the hosted flow's own frame, from the exact origin of `src`, is listened to. */
+  /** Only the hosted flow's own frame or window, from the exact origin of `src`, is listened to. */
   #onMessage(event: MessageEvent): void {
-    const frame = (this.#adopted ?? this.renderRoot.querySelector('iframe'))?.contentWindow;
-    if (!frame || event.source !== frame || event.origin !== this.#frameUrl?.origin) return;
+    const flow = this.#win ?? (this.#adopted ?? this.renderRoot.querySelector('iframe'))?.contentWindow;
+    if (!flow || event.source !== flow || event.origin !== this.#frameUrl?.origin) return;
+    this.#heard = true;
     const message = parseHostedMessage(event.data);
     if (!message) return;
     const meaning = stepMeaning(message.step);
@@ -350,7 +407,39 @@ export class BankPaySession extends LitElement {
     this.#apply({ type: 'step', meaning });
   }
 
-  #onFrameLoad = (): void => this.#apply({ type: 'ready' });
+  #onFrameLoad = (): void => {
+    this.#apply({ type: 'ready' });
+    // Counted from load: a refused frame loads (an error page) and then posts nothing. A frame
+    // that loads again before posting leaves its earlier timer running: it only reads #heard.
+    this.#timer = setTimeout(() => this.#heard || this.#move(this.mode === 'iframe' ? 'error' : 'launch'), this.frameTimeout);
+  };
+
+  /**
+   * The launcher's click: `window.open` at once, inside the click, or a blocker refuses it
+   * (null, or a throw in Firefox's sandboxed frames). With the window open: to the front.
+   */
+  #onOpen = (): void => {
+    if (this.#state === 'window') return this.#win!.focus();
+    try {
+      this.#win = open(this.src, '', WINDOW_FEATURES);
+    } catch {}
+    this.#openedAt = Date.now();
+    this.#move(this.#win ? 'window' : 'blocked');
+  };
+
+  #watchWindow = (): void => {
+    if (!this.#win?.closed) return;
+    // Too soon, with nothing heard, to be a close: COOP cut the link (popup.ts, COOP_WINDOW_MS).
+    if (!this.#heard && Date.now() - this.#openedAt! < COOP_WINDOW_MS) return this.#move('detached');
+    // The shopper closed it: a close, cancelled as the close button's is when cancel-on lets it
+    // (no close request: nothing is left to keep open); otherwise the launcher again.
+    this.#abandon('close-button');
+    this.#move('launch');
+  };
+
+  #move(to: MoveTarget): void {
+    this.#apply({ type: 'move', to });
+  }
 
   #onCloseClick = (): void => {
     if (this.dispatchEvent(new BpsCloseRequestEvent(this.sessionId))) void this.cancel('close-button');

@@ -1,5 +1,5 @@
 /**
- * The page's side of the relay's lease (docs/relay.md, "Leases"): while the session is live
+ * The page's side of the relay's lease (docs/leases.md): while the session is live
  * and the tab visible, heartbeats (`alive`) at the interval the relay asks for, and a
  * deferred cancel (`fetchLater`, where the browser has it) that the browser sends if the
  * document goes away for any reason, a crash included. Hidden: one `hidden` beacon, no

@@ -23,6 +23,7 @@ export const PROPERTY_ATTRIBUTES = {
   expiresAt: 'expires-at',
   cancelOn: 'cancel-on',
   hiddenDelay: 'hidden-delay',
+  mode: 'mode',
   lang: 'lang',
 } as const satisfies Partial<Record<keyof BankPaySession, string>>;
 

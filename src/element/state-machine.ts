@@ -10,6 +10,10 @@ import type { StepMeaning } from '../protocol/steps.js';
 export type ElementState =
   | 'loading' // a session is set up, the frame has not reported yet
   | 'active' // the hosted flow is showing
+  | 'launch' // the flow runs in a window of its own: the launcher waits for the shopper's click
+  | 'blocked' // the browser refused the window: a plain link to the flow is offered instead
+  | 'window' // the flow is open in a window the element watches
+  | 'detached' // the flow's window cut its link (COOP): the relay's status decides
   | 'completed' // payment authorized
   | 'failed' // the flow or the provider ended it without payment
   | 'cancelling' // the shopper left; the cancel is on its way
@@ -20,6 +24,10 @@ export type ElementState =
 export const ELEMENT_STATES: readonly ElementState[] = [
   'loading',
   'active',
+  'launch',
+  'blocked',
+  'window',
+  'detached',
   'completed',
   'failed',
   'cancelling',
@@ -32,10 +40,15 @@ export const ELEMENT_STATES: readonly ElementState[] = [
 export type ExitReason = 'completed' | 'failed' | 'closed' | 'navigated' | 'unloaded' | 'expired' | 'error';
 
 export type MachineInput =
-  /** A new session begins; `valid` is false when its src was refused. */
-  | { readonly type: 'start'; readonly valid: boolean }
+  /**
+   * A new session begins; `valid` is false when its src was refused, `popup` true when the
+   * flow runs in a window from the start (`mode="popup"`).
+   */
+  | { readonly type: 'start'; readonly valid: boolean; readonly popup?: boolean }
   /** The frame loaded. */
   | { readonly type: 'ready' }
+  /** Where the flow runs moves between the frame and its window: see {@link MOVES_FROM}. */
+  | { readonly type: 'move'; readonly to: MoveTarget }
   /**
    * The hosted flow posted a step. A `closed` step only proves the flow is alive here: its
    * cancel is an abandonment the element gates by `cancel-on` and feeds as `abandon`.
@@ -49,6 +62,22 @@ export type MachineInput =
   | { readonly type: 'expire' }
   /** The status URL answered. */
   | { readonly type: 'status'; readonly status: SessionStatus };
+
+/**
+ * Each move between the frame and the flow's window, by where it goes, and the states it may
+ * come from (space-separated):
+ * - `launch`: from `active`, the frame loaded and gave no sign of life in time (`auto`: a
+ *   refused frame posts nothing); from `window`, the shopper closed it and `cancel-on` keeps
+ *   that close from cancelling, so they may open it again. (A close that cancels is an
+ *   abandonment: `close-button`.)
+ * - `error`: from `active`, the same silence in `iframe` mode, with no window to offer.
+ * - `window` or `blocked`: from `launch`, the shopper pressed the launcher and the window
+ *   opened, or the browser refused it (the link is offered).
+ * - `detached`: from `window`, it read closed too soon, with nothing heard, to be a close: COOP
+ *   cut the link (popup.ts, `COOP_WINDOW_MS`).
+ */
+export const MOVES_FROM = { launch: 'active window', error: 'active', window: 'launch', blocked: 'launch', detached: 'window' } as const;
+export type MoveTarget = keyof typeof MOVES_FROM;
 
 export interface Transition {
   readonly state: ElementState;
@@ -67,6 +96,7 @@ function exitFor(reason: CancelReason): ExitReason {
 const COMPLETED: Transition = { state: 'completed', exit: 'completed' };
 const FAILED: Transition = { state: 'failed', exit: 'failed' };
 const EXPIRED: Transition = { state: 'expired', exit: 'expired' };
+const ERROR: Transition = { state: 'error', exit: 'error' };
 
 /** What a provider status means for a live session; Initiated changes nothing. */
 const STATUS_ENDINGS: Readonly<Partial<Record<SessionStatus, Transition>>> = {
@@ -77,10 +107,15 @@ const STATUS_ENDINGS: Readonly<Partial<Record<SessionStatus, Transition>>> = {
   Expired: EXPIRED,
 };
 
-/** A live session is the only kind that can be abandoned, expire, or be cancelled. */
+/**
+ * A live session is the only kind that can be abandoned, expire, or be cancelled. The ended
+ * states (completed, failed, cancelling, cancelled, expired, error) are the ones that start
+ * with c, f or e (the size budget prefers a test of one letter; the unit tests list both sides).
+ */
 export function isLive(state: ElementState): boolean {
-  return state === 'loading' || state === 'active';
+  return !/^[cfe]/.test(state);
 }
+
 
 function showing(state: ElementState): Transition | undefined {
   return state === 'loading' ? { state: 'active' } : undefined;
@@ -88,7 +123,7 @@ function showing(state: ElementState): Transition | undefined {
 
 /** The next state for an input, or undefined when the input changes nothing in this state. */
 export function transition(state: ElementState, input: MachineInput): Transition | undefined {
-  if (input.type === 'start') return input.valid ? { state: 'loading' } : { state: 'error', exit: 'error' };
+  if (input.type === 'start') return input.valid ? { state: input.popup ? 'launch' : 'loading' } : ERROR;
   if (input.type === 'settled') return state === 'cancelling' ? { state: 'cancelled' } : undefined;
   if (!isLive(state)) return undefined;
   switch (input.type) {
@@ -104,5 +139,8 @@ export function transition(state: ElementState, input: MachineInput): Transition
       return showing(state); // any other step proves the flow is up
     case 'ready':
       return showing(state);
+    case 'move':
+      if (!MOVES_FROM[input.to].includes(state)) return undefined;
+      return input.to === 'error' ? ERROR : { state: input.to };
   }
 }

@@ -16,6 +16,12 @@ export interface ElementStrings {
   readonly noPayment: string;
   /** The "start again" button. */
   readonly restart: string;
+  /** The launcher (which brings the window to the front once it is open), and the link offered when a blocker refused the window. */
+  readonly open: string;
+  /** Why the flow is not framed: the launcher's heading, and the one above the link once the browser refused the window. */
+  readonly why: string;
+  /** While the flow is open in a window (watched or not). */
+  readonly away: string;
 }
 
 export const STRINGS: Readonly<Record<Lang, ElementStrings>> = {
@@ -28,6 +34,9 @@ export const STRINGS: Readonly<Record<Lang, ElementStrings>> = {
     completed: 'Payment authorized',
     failed: 'The payment did not go through',
     error: 'Payment page unavailable',
+    open: 'Continue to your bank',
+    why: 'Your bank can’t open here.',
+    away: 'Continue in your bank’s window.',
   },
   fr: {
     frame: 'Paiement bancaire',
@@ -38,6 +47,9 @@ export const STRINGS: Readonly<Record<Lang, ElementStrings>> = {
     completed: 'Paiement autorisé',
     failed: 'Le paiement n’a pas abouti',
     error: 'Page de paiement indisponible',
+    open: 'Continuer vers votre banque',
+    why: 'Votre banque ne peut s’ouvrir ici.',
+    away: 'Continuez dans la fenêtre de votre banque.',
   },
 };
 

@@ -1,5 +1,5 @@
 /**
- * The body of `POST /api/v2/sessions` (PROVIDER.md, "Initiate request fields"), as a merchant
+ * The body of `POST /api/v2/sessions` (docs/provider.md, "Initiate request fields"), as a merchant
  * writes it: optional parts may be left out and the provider fills its defaults. The relay's
  * `createSession` sends it; the sandbox validates it.
  */

@@ -1,4 +1,4 @@
-/** RFC 7807 ProblemDetails, as the provider answers errors (PROVIDER.md). */
+/** RFC 7807 ProblemDetails, as the provider answers errors (docs/provider.md). */
 export interface ProblemDetails {
   readonly type: string;
   readonly title: string;

@@ -1,4 +1,4 @@
-/** The three products served by `/api/v2/sessions` (PROVIDER.md, "Products"). */
+/** The three products served by `/api/v2/sessions` (docs/provider.md, "Products"). */
 
 import type { CancelledSpelling } from './status.js';
 

@@ -1,7 +1,7 @@
 /**
  * What the element tells the relay's lease ledger while a session is live, and the answer.
  * `POST {basePath}/signals`, the same beacon-safe body as a cancel (`text/plain` JSON):
- * `{sessionId, token, signal}`. The relay's ledger table (docs/relay.md, "Leases") says what
+ * `{sessionId, token, signal}`. The relay's ledger table (docs/leases.md) says what
  * each signal does to the session's deadline.
  */
 

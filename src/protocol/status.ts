@@ -1,5 +1,5 @@
 /**
- * Provider session statuses and their detail codes (PROVIDER.md, "Statuses").
+ * Provider session statuses and their detail codes (docs/provider.md, "Statuses").
  * The one table of statuses in the project: the element, the relay and the sandbox all read it.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Hosted-flow events (PROVIDER.md, "Hosted flow events") and what each one means for the
+ * Hosted-flow events (docs/provider.md, "Hosted flow events") and what each one means for the
  * element. The only place that classifies a step.
  */
 

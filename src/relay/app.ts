@@ -10,13 +10,15 @@
  */
 
 import { Hono } from 'hono';
-import { cors } from 'hono/cors';
 import type { DrainReport } from './cancel-service.js';
 import { createRelayContext, type RelayContext } from './context.js';
 import { json } from './http/answers.js';
 import { leaseAuditLine } from './audit.js';
+import { isTrustedProxy } from './http/client-ip.js';
+import { corsForPages } from './http/cors.js';
 import { Sweeper } from './ledger/sweeper.js';
 import { resolveRelayOptions, type RelayOptions } from './options.js';
+import { sleep } from './retry.js';
 import { cancelRoute } from './routes/cancel.js';
 import { signalsRoute } from './routes/signals.js';
 import { statusRoute } from './routes/status.js';
@@ -24,12 +26,21 @@ import { webhooksRoute } from './routes/webhooks.js';
 
 export type RelayApp = Hono & {
   /**
-   * Graceful shutdown: stops the sweeper, then waits up to `timeoutMs` (default 10 s) for the
-   * cancels still being retried; the rest are stopped and logged as failed (abandoned).
-   * Entries in a shared ledger stay there for another instance. Call it after the server
-   * stops accepting.
+   * Graceful shutdown: stops the sweeper, then waits up to `timeoutMs` (default 8 s, inside a
+   * container runtime's usual 10 s stop timeout) for the cancels still being retried; the rest
+   * are stopped and logged as failed (abandoned), and their claims in a shared ledger handed
+   * back at once for another instance to finish. Call it after the server stops accepting.
    */
   drain(timeoutMs?: number): Promise<DrainReport>;
+  /**
+   * Shutdown that cannot wait (a second signal): stops every cancel in flight and writes each
+   * one's outcome line (failed, abandoned) before it returns, synchronously, along with the
+   * pending rejection counts. Claims in a shared ledger lapse on their own for another
+   * instance. Returns how many cancels were cut off.
+   */
+  abandon(): number;
+  /** Whether a connection from `address` is one of the proxies `trustProxy` names (all, when trust is by hops). */
+  isTrustedProxy(address: string): boolean;
   /**
    * Registers a session in the lease ledger at creation, so it is cleaned up even if its page
    * never comes alive. Pass it to `createSession({track: relay.track})`. Never rejects: a
@@ -38,19 +49,31 @@ export type RelayApp = Hono & {
   track(session: { readonly sessionId: string; readonly expiresAt: string | number }): Promise<void>;
   /** Runs one sweep now: for serverless platforms, call it from a scheduled job (a cron). */
   sweep(): Promise<void>;
+  /**
+   * Starts the sweeper now rather than at the first request, so an instance that gets no
+   * traffic still finishes the cancels a dead instance left in a shared ledger. serveRelay
+   * calls it; on runtimes that forbid timers at start-up, leave it to the first request.
+   */
+  start(): void;
 };
 
-const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
+/** Inside docker's and Kubernetes' default stop grace (10 s and 30 s), with room for the last answers. */
+export const DEFAULT_DRAIN_TIMEOUT_MS = 8000;
 
 function createSweeper(ctx: RelayContext): Sweeper | undefined {
   const { ledger, config } = ctx;
   if (!ledger || !config.leases) return undefined;
   return new Sweeper({
     ledger,
+    claims: ctx.claims!,
     intervalMs: config.leases.sweepIntervalMs,
     readStatus: ctx.readStatus,
-    cancel: (entry, rule) =>
-      ctx.startCancel({ sessionId: entry.sessionId, reason: 'lease', origin: undefined, rule, receivedAt: Date.now() }, entry.tokenExpiresAt).audited,
+    cancel: (entry) =>
+      ctx.startCancel(
+        { sessionId: entry.sessionId, reason: 'lease', origin: undefined, rule: entry.rule, receivedAt: Date.now(), ...(entry.rule === 'confirm' ? { takenOver: true } : {}) },
+        entry.tokenExpiresAt,
+        entry.claimId,
+      ).audited,
     report: (line) => ctx.log(leaseAuditLine(line, new Date())),
   });
 }
@@ -73,18 +96,14 @@ export function createRelay(options: RelayOptions): RelayApp {
     sweeper?.start();
     await next();
   });
-  const corsForPages = cors({
-    origin: (origin) => (config.allowedOrigins.has(origin) ? origin : null),
-    allowMethods: ['GET', 'POST'],
-    allowHeaders: ['Content-Type'],
-    maxAge: 600,
-  });
-  for (const path of ['/cancel', '/signals', '/sessions/*']) app.use(`${base}${path}`, corsForPages);
+  const cors = corsForPages(config.allowedOrigins);
+  for (const path of ['/cancel', '/signals', '/sessions/*']) app.use(`${base}${path}`, cors);
   app.route(`${base}/cancel`, cancelRoute(ctx));
   app.route(`${base}/signals`, signalsRoute(ctx));
   app.route(`${base}/sessions`, statusRoute(ctx));
   app.route(`${base}/webhooks`, webhooksRoute(ctx));
 
+  app.notFound((c) => json(c, { error: 'nothing is served at this path' }, 404));
   app.onError((error, c) => {
     // Only a bug gets here; the message is ours (no request data, no secrets).
     ctx.log({ type: 'bank-pay.error', time: new Date().toISOString(), error: error.message, path: c.req.path });
@@ -92,10 +111,23 @@ export function createRelay(options: RelayOptions): RelayApp {
   });
 
   async function drain(timeoutMs: number = DEFAULT_DRAIN_TIMEOUT_MS): Promise<DrainReport> {
-    const started = Date.now();
-    const leasesLeft = (await sweeper?.stop(timeoutMs)) ?? 0;
-    const report = await ctx.cancels.drain(Math.max(0, timeoutMs - (Date.now() - started)));
+    // The end of the bound is kept for handing the abandoned cancels' claims back to a shared
+    // ledger, so another instance can finish them at once rather than when the claims lapse.
+    const handoffMs = ctx.ledger?.store.shared && config.leases ? Math.min(config.leases.storeTimeoutMs, timeoutMs / 2) : 0;
+    const workMs = timeoutMs - handoffMs;
+    const [leasesLeft, report] = await Promise.all([sweeper?.stop(workMs) ?? 0, ctx.cancels.drain(workMs)]);
+    if (ctx.claims) {
+      const bound = new AbortController();
+      await Promise.race([ctx.claims.idle(), sleep(handoffMs, bound.signal)]);
+      bound.abort();
+    }
+    ctx.rejections.close();
     return leasesLeft > 0 ? { ...report, leasesLeft } : report;
+  }
+
+  function abandon(): number {
+    sweeper?.halt();
+    return ctx.abandonAll();
   }
 
   async function track({ sessionId, expiresAt }: { readonly sessionId: string; readonly expiresAt: string | number }): Promise<void> {
@@ -109,5 +141,13 @@ export function createRelay(options: RelayOptions): RelayApp {
     }
   }
 
-  return Object.assign(app, { drain, track, sweep: async () => sweeper?.tick() });
+  return Object.assign(app, {
+    drain,
+    abandon,
+    track,
+    sweep: async () => sweeper?.tick(),
+    start: () => sweeper?.start(),
+    isTrustedProxy: (address: string) => isTrustedProxy(config.trustProxy, address),
+  });
 }
+

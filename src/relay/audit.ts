@@ -9,6 +9,8 @@ import type { CancelOutcome, CancelReason } from '../protocol/cancel-request.js'
 import type { LeaseRule } from './ledger/rules.js';
 
 export const CANCEL_AUDIT_TYPE = 'bank-pay.cancel';
+/** Written the moment a cancel is taken on, before the provider is called: its outcome line follows. */
+export const CANCEL_ACCEPTED_TYPE = 'bank-pay.cancel-accepted';
 export const LEASE_AUDIT_TYPE = 'bank-pay.lease';
 
 export interface CancelAuditRecord {
@@ -33,8 +35,12 @@ export interface CancelAuditRecord {
   readonly answeredBeforeOutcome?: boolean;
   /** Joined to a cancel of the same session already under way or done. */
   readonly deduplicated?: boolean;
-  /** Stopped by a graceful shutdown before the provider answered. */
+  /** Stopped by a shutdown before the provider answered. */
   readonly abandoned?: boolean;
+  /** Ties this line to its acceptance line and to the answer the caller got. */
+  readonly correlationId?: string | undefined;
+  /** Sent by this instance for a cancel another instance accepted and did not finish. */
+  readonly takenOver?: boolean;
 }
 
 const MAX_ORIGIN_LENGTH = 200;
@@ -61,6 +67,38 @@ export function cancelAuditLine(record: CancelAuditRecord, time: Date): Record<s
   if (record.answeredBeforeOutcome) line.answeredBeforeOutcome = true;
   if (record.deduplicated) line.deduplicated = true;
   if (record.abandoned) line.abandoned = true;
+  if (record.takenOver) line.takenOver = true;
+  if (record.correlationId) line.correlationId = record.correlationId;
+  return line;
+}
+
+export interface CancelAcceptedRecord {
+  readonly sessionId: string;
+  readonly reason: CancelAuditRecord['reason'];
+  readonly rule: LeaseRule;
+  readonly origin: string | undefined;
+  readonly correlationId: string;
+  readonly deduplicated?: boolean;
+  readonly takenOver?: boolean;
+}
+
+/**
+ * The line that proves a cancel was taken on. Paired by `correlationId` with its outcome
+ * line; one without an outcome line means the process died before the provider answered
+ * (with a shared ledger, another instance then finished it: its line says `takenOver`).
+ */
+export function cancelAcceptedLine(record: CancelAcceptedRecord, time: Date): Record<string, unknown> {
+  const line: Record<string, unknown> = {
+    type: CANCEL_ACCEPTED_TYPE,
+    time: time.toISOString(),
+    sessionId: record.sessionId,
+    reason: record.reason,
+    rule: record.rule,
+    origin: boundedOrigin(record.origin),
+    correlationId: record.correlationId,
+  };
+  if (record.deduplicated) line.deduplicated = true;
+  if (record.takenOver) line.takenOver = true;
   return line;
 }
 
@@ -80,4 +118,11 @@ export function leaseAuditLine(record: LeaseAuditRecord, time: Date): Record<str
   if (record.status) line.status = record.status;
   if (record.error) line.error = record.error;
   return line;
+}
+
+export const REFUSED_TYPE = 'bank-pay.refused';
+
+/** The full line of a refused signal or status request (cancels have their audit line). */
+export function refusedLine(route: string, reason: string, sessionId: string | undefined, origin: string | undefined, time: Date): Record<string, unknown> {
+  return { type: REFUSED_TYPE, time: time.toISOString(), route, reason, sessionId: sessionId ?? null, origin: boundedOrigin(origin) };
 }

@@ -6,6 +6,8 @@ export function bytesToBase64Url(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
 /** Undefined for anything that is not canonical unpadded base64url. */
 export function base64UrlToBytes(text: string): Uint8Array<ArrayBuffer> | undefined {
   if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return undefined;
@@ -16,10 +18,16 @@ export function base64UrlToBytes(text: string): Uint8Array<ArrayBuffer> | undefi
   } catch {
     return undefined;
   }
+  // Reject non-canonical encodings (stray low bits in the last character) so one token has
+  // exactly one spelling: 2 characters left over carry 4 unused bits, 3 carry 2.
+  const tail = text.length % 4;
+  if (tail !== 0) {
+    const last = ALPHABET.indexOf(text[text.length - 1]!);
+    if ((tail === 2 && (last & 0xf) !== 0) || (tail === 3 && (last & 0x3) !== 0)) return undefined;
+  }
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  // Reject non-canonical encodings (stray low bits) so one token has exactly one spelling.
-  return bytesToBase64Url(bytes) === text ? bytes : undefined;
+  return bytes;
 }
 
 /** Standard base64 of UTF-8 text, for HTTP Basic credentials. */

@@ -3,6 +3,11 @@
  * The relay is stateless by design; the few things it remembers (a session already
  * cancelled, a webhook already seen, a client's request count) are per-instance
  * optimisations, so losing them under pressure is safe while unbounded growth is not.
+ *
+ * Every operation is O(1): a Map iterates in insertion order and a re-set key moves to the
+ * newest end, so the first key is always the oldest write. Each write also drops up to two
+ * expired entries from the old end, which keeps expired entries from piling up when writes
+ * outnumber reads, without ever scanning the whole map.
  */
 export class BoundedMap<K, V> {
   readonly #entries = new Map<K, { value: V; expiresAt: number }>();
@@ -36,21 +41,19 @@ export class BoundedMap<K, V> {
   set(key: K, value: V, expiresAt: number): void {
     this.#entries.delete(key);
     this.#entries.set(key, { value, expiresAt });
-    if (this.#entries.size > this.maxEntries) this.#evict();
+    this.#dropExpiredOldest(2);
+    if (this.#entries.size > this.maxEntries) this.#entries.delete(this.#entries.keys().next().value as K);
   }
 
   delete(key: K): boolean {
     return this.#entries.delete(key);
   }
 
-  #evict(): void {
+  /** Drops at most `count` of the oldest entries, each only if it has expired. */
+  #dropExpiredOldest(count: number): void {
     const now = this.now();
     for (const [key, entry] of this.#entries) {
-      if (entry.expiresAt <= now) this.#entries.delete(key);
-    }
-    // Map iteration is insertion order, so the first keys are the oldest.
-    for (const key of this.#entries.keys()) {
-      if (this.#entries.size <= this.maxEntries) break;
+      if (count-- <= 0 || entry.expiresAt > now) return;
       this.#entries.delete(key);
     }
   }

@@ -8,6 +8,7 @@
 import type { CancelOutcome } from '../protocol/cancel-request.js';
 import { isTerminalStatus } from '../protocol/status.js';
 import type { BackoffPolicy } from './backoff.js';
+import { AbortScope, type AbortLike } from './abort.js';
 import { BoundedMap } from './bounded-map.js';
 import { ProviderError } from './provider/error.js';
 import type { ProviderClient } from './provider/client.js';
@@ -72,7 +73,13 @@ export class CancelService {
   /** In-flight and recently settled cancels, by lower-cased session id. */
   readonly #sessions: BoundedMap<string, Promise<CancelSettlement>>;
   readonly #inFlight = new Set<Promise<CancelSettlement>>();
-  readonly #shutdown = new AbortController();
+  /**
+   * Aborted by a shutdown; every provider attempt in flight listens to it (abort.ts). A plain
+   * object, not an AbortSignal: each attempt makes its own signal where it runs (workerd
+   * refuses, in one request, a signal made while another request was handled, and this
+   * service outlives every request).
+   */
+  readonly #shutdown = new AbortScope();
 
   constructor(options: CancelServiceOptions) {
     this.#options = options;
@@ -108,6 +115,16 @@ export class CancelService {
     return this.#sessions.get(sessionId.toLowerCase()) !== undefined;
   }
 
+  /** Cancels still being sent or retried. */
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  /** Stops every cancel in flight at once: each settles as failed (abandoned). */
+  stop(): void {
+    this.#shutdown.abort();
+  }
+
   /**
    * Waits up to `timeoutMs` for cancels in flight; then stops the rest, which settle as failed
    * (abandoned) so their audit lines are still written.
@@ -121,14 +138,14 @@ export class CancelService {
     bound.abort();
     const stillRunning = tasks.filter((task) => this.#inFlight.has(task)).length;
     if (stillRunning > 0) {
-      this.#shutdown.abort();
+      this.stop();
       await allDone;
     }
     return { settled: tasks.length - stillRunning, abandoned: stillRunning };
   }
 
   async #run(sessionId: string, deadline: number): Promise<CancelSettlement> {
-    const signal = this.#shutdown.signal;
+    const signal = this.#shutdown;
     const result = await retryTransient(
       async () => interpretCancelReply(await this.#options.client.cancelSession(sessionId, signal)),
       {
@@ -158,7 +175,7 @@ export class CancelService {
    * The provider refused the cancel because the session is over; one status call tells the
    * shopper how it ended. If that call fails, the cancel is still done from their side.
    */
-  async #terminalStatus(sessionId: string, signal: AbortSignal): Promise<Omit<CancelSettlement, 'attempts'>> {
+  async #terminalStatus(sessionId: string, signal: AbortLike): Promise<Omit<CancelSettlement, 'attempts'>> {
     try {
       const meaning = interpretStatusReply(await this.#options.client.sessionStatus(sessionId, signal));
       if (meaning.kind === 'not-found') return { outcome: 'not-found' };

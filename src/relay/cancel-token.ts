@@ -7,10 +7,13 @@
 
 import { isSessionId } from '../protocol/session-id.js';
 import { base64UrlToBytes, bytesToBase64Url } from './base64url.js';
+import { hmacSha256, verifyHmacSha256 } from './hmac.js';
 import { assertStrongTokenKey } from './key-strength.js';
 
 const VERSION = 'v1';
-const TOKEN_PATTERN = /^v1\.(\d{1,15})\.([A-Za-z0-9_-]{43})$/;
+// One spelling per token: the expiry in canonical decimal (no leading zero), the MAC in
+// unpadded base64url. `v1.0<exp>.<mac>` would otherwise verify as the same token.
+const TOKEN_PATTERN = /^v1\.([1-9]\d{0,14})\.([A-Za-z0-9_-]{43})$/;
 const MAC_BYTES = 32;
 const encoder = new TextEncoder();
 
@@ -23,23 +26,6 @@ export interface CancelTokenClaims {
 export type CancelTokenVerification =
   | { readonly ok: true; readonly expiresAt: number }
   | { readonly ok: false; readonly reason: string };
-
-// Importing a key is the slow part of an HMAC; the relay verifies with the same few keys all day.
-const keyCache = new Map<string, Promise<CryptoKey>>();
-const KEY_CACHE_LIMIT = 16;
-
-function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = keyCache.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-      'sign',
-      'verify',
-    ]);
-    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.delete(keyCache.keys().next().value!);
-    keyCache.set(secret, key);
-  }
-  return key;
-}
 
 /** The signed message. Session ids are compared case-insensitively, as UUIDs are. */
 function signedMessage(sessionId: string, expiresAt: number): Uint8Array<ArrayBuffer> {
@@ -59,13 +45,13 @@ export async function mintCancelToken({ sessionId, expiresAt }: CancelTokenClaim
   if (!isSessionId(sessionId)) throw new TypeError('sessionId must be the provider session UUID');
   assertStrongTokenKey(key);
   const expiry = expiryMillis(expiresAt);
-  const mac = await crypto.subtle.sign('HMAC', await hmacKey(key), signedMessage(sessionId, expiry));
-  return `${VERSION}.${expiry}.${bytesToBase64Url(new Uint8Array(mac))}`;
+  const mac = await hmacSha256(key, signedMessage(sessionId, expiry));
+  return `${VERSION}.${expiry}.${bytesToBase64Url(mac)}`;
 }
 
 /**
  * Checks a token for a session against every key (the first key signs new tokens, the others
- * keep tokens minted before a rotation valid). `crypto.subtle.verify` compares in constant time.
+ * keep tokens minted before a rotation valid). The MAC is compared in constant time (hmac.ts).
  * The reason is for logs: it never repeats the token or a key.
  */
 export async function verifyCancelToken(
@@ -83,7 +69,7 @@ export async function verifyCancelToken(
   const message = signedMessage(sessionId, expiresAt);
   let signed = false;
   for (const key of keys) {
-    if (await crypto.subtle.verify('HMAC', await hmacKey(key), mac, message)) {
+    if (await verifyHmacSha256(key, mac, message)) {
       signed = true;
       break;
     }

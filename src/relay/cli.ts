@@ -1,16 +1,18 @@
 /** `bank-pay-session relay`: the relay on Node, configured from BPS_* environment variables. */
 
 import { createRelay } from './app.js';
-import { relayOptionsFromEnv, RELAY_ENV } from './env.js';
-import { RelayConfigError } from './options.js';
-import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT, serveRelay } from './node.js';
+import { relayOptionsFromEnv, RELAY_ENV, SERVE_ENV, serveOptionsFromEnv } from './env.js';
+import { DEFAULTS, RelayConfigError } from './options.js';
+import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT, resolveServeOptions, SERVER_DEFAULTS, serveRelay, type ServeRelayOptions } from './node.js';
 
 const USAGE = `Usage: bank-pay-session relay [--port <number>] [--host <address>]
 
 Runs the merchant relay: POST /bank-pay/cancel, POST /bank-pay/signals,
 GET /bank-pay/sessions/{id}/status, POST /bank-pay/webhooks, and the lease sweeper that
-cancels a session whose page went silent. On SIGTERM it stops accepting requests and finishes cancels still
-being retried (at most 10 s) before exiting.
+cancels a session whose page went silent. On SIGTERM (or SIGINT) it stops accepting requests
+and finishes cancels still being retried, for at most ${SERVER_DEFAULTS.drainTimeoutMs / 1000} s from the signal to the exit (inside
+docker's 10 s); a second signal exits at once. Either way every cancel it took on has an
+audit line with its outcome (failed, abandoned, for those cut off).
 
 Options:
   --port <number>    port to listen on (default ${DEFAULT_RELAY_PORT}; 0 picks a free port)
@@ -26,8 +28,12 @@ Environment (required unless marked optional):
   ${RELAY_ENV.allowedOrigins}   comma-separated checkout page origins, e.g. https://shop.example
   ${RELAY_ENV.webhookSecret}    optional: provider webhook secret (enables /bank-pay/webhooks)
   ${RELAY_ENV.basePath}         optional: route prefix (default /bank-pay)
-  ${RELAY_ENV.clientIpHeader}   optional: header with the client IP behind your proxy
-                        (e.g. x-forwarded-for, cf-connecting-ip)
+  ${RELAY_ENV.trustProxy}        optional: which proxies in front of the relay are yours: a number
+                        of hops (1: a load balancer; 2: a CDN and a load balancer) or a
+                        comma-separated list of their addresses and ranges (10.0.0.0/8,
+                        loopback, linklocal, uniquelocal). Default: none (socket address)
+  ${RELAY_ENV.clientIpHeader}   optional: the header they write (default x-forwarded-for;
+                        cf-connecting-ip, x-real-ip); set alone it trusts one hop
   ${RELAY_ENV.leaseSeconds}     optional: how long a visible page's heartbeat holds its session
                         (default 60; the page beats four times per lease)
   ${RELAY_ENV.awaySeconds}      optional: how long a hidden tab's session is held (default: until
@@ -36,7 +42,19 @@ Environment (required unless marked optional):
   ${RELAY_ENV.intentGraceMs}    optional: how long a beforeunload intent waits for its revoke
                         before the relay cancels (default 3000, at least 2000)
   ${RELAY_ENV.redisUrl}          optional: Redis for the lease ledger, shared by every instance
-                        (redis://host:6379); without it the ledger lives in this process`;
+                        (redis://host:6379); without it the ledger lives in this process
+  ${RELAY_ENV.claimSeconds}     optional: how long a cancel this instance took on waits, if it dies,
+                        before another instance finishes it (default the lease, at least ${DEFAULTS.claimMs / 1000})
+
+Server limits (optional):
+  ${SERVE_ENV.drainSeconds}              longest shutdown, signal to exit (default ${SERVER_DEFAULTS.drainTimeoutMs / 1000})
+  ${SERVE_ENV.headersTimeoutMs}          time to send request headers (default ${SERVER_DEFAULTS.headersTimeoutMs})
+  ${SERVE_ENV.requestTimeoutMs}          time to send a whole request (default ${SERVER_DEFAULTS.requestTimeoutMs})
+  ${SERVE_ENV.keepAliveTimeoutMs}        idle keep-alive connection lifetime (default ${SERVER_DEFAULTS.keepAliveTimeoutMs})
+  ${SERVE_ENV.maxConnections}            open connections at most, or off (default 3/4 of the
+                                   file-descriptor limit)
+  ${SERVE_ENV.maxConnectionsPerAddress}  per client address, or off (default ${SERVER_DEFAULTS.maxConnectionsPerAddress}; never for
+                                   the proxies ${RELAY_ENV.trustProxy} names)`;
 
 interface CliArgs {
   readonly help: boolean;
@@ -94,9 +112,12 @@ export async function runRelayCli(args: string[]): Promise<void> {
 
   let app;
   let options;
+  let serveOptions: ServeRelayOptions;
   let ledgerIn = 'memory: run one instance, or set BPS_REDIS_URL for several';
   try {
     options = relayOptionsFromEnv(process.env);
+    serveOptions = serveOptionsFromEnv(process.env);
+    resolveServeOptions(serveOptions);
     const redisUrl = process.env[RELAY_ENV.redisUrl]?.trim();
     if (redisUrl) {
       // Loaded only when asked for: node-redis is an optional dependency.
@@ -115,7 +136,7 @@ export async function runRelayCli(args: string[]): Promise<void> {
   }
 
   try {
-    const served = await serveRelay(app, { port: parsed.port, host: parsed.host, handleSignals: true });
+    const served = await serveRelay(app, { ...serveOptions, port: parsed.port, host: parsed.host, handleSignals: true });
     const base = options.basePath ?? '/bank-pay';
     console.log(
       `bank-pay-session relay listening on ${served.url}${base} (provider ${new URL(options.provider.url).origin}, ` +

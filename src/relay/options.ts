@@ -12,6 +12,7 @@ import { createMemoryLedgerStore, type LedgerStore } from './ledger/store.js';
 import { tokenKeyWeakness } from './key-strength.js';
 import type { ProviderCredentials } from './provider/client.js';
 import type { RateLimit } from './http/rate-limiter.js';
+import { resolveTrustProxy, type TrustProxy, type TrustProxySetting } from './http/client-ip.js';
 import type { StatusChangeHandler } from './webhook-receiver.js';
 
 export interface RelayOptions {
@@ -37,18 +38,31 @@ export interface RelayOptions {
   readonly backoff?: Partial<BackoffPolicy>;
   /** Longest a cancel is retried, even if its token lives longer. Default 30 minutes. */
   readonly maxRetryWindowMs?: number;
-  /** Per-client-IP and per-session limits, or `false` to leave limiting to the infrastructure. */
-  readonly rateLimit?: false | { readonly perClientIp?: RateLimit; readonly perSession?: RateLimit };
+  /**
+   * Per-client-IP and per-session budgets, or `false` to leave limiting to the infrastructure.
+   * Each kind of request has budgets of its own, so heartbeats and revokes never use up what
+   * a cancel needs.
+   */
+  readonly rateLimit?: false | RateLimitOptions;
   /** How far a webhook's `when` may be from now. Default 5 minutes. */
   readonly webhookToleranceMs?: number;
   /**
-   * Header holding the client IP when the relay sits behind a proxy you control
-   * (`x-forwarded-for`: its last entry is used; `cf-connecting-ip`, `x-real-ip`, ...).
-   * Without it the socket address is used on Node, and per-IP limiting is skipped elsewhere.
+   * Which proxies in front of the relay are yours, so their client-address header is believed
+   * (docs/relay-operations.md, "Client IP"): a number of hops counted from the right of the
+   * header (1: one load balancer; 2: a CDN and a load balancer), or the proxies' addresses and
+   * ranges (`['10.0.0.0/8', 'loopback']`), as Express's `trust proxy`. Default: none, the socket
+   * address is the client. A missing or malformed header falls back to the socket address.
+   */
+  readonly trustProxy?: TrustProxySetting;
+  /**
+   * The header the trusted proxies write: `x-forwarded-for` (default), or a one-address header
+   * such as `cf-connecting-ip`. Set alone (without `trustProxy`) it trusts one hop, as before.
    */
   readonly clientIpHeader?: string;
-  /** Full control over the client IP used for rate limiting; wins over `clientIpHeader`. */
+  /** Full control over the client IP used for rate limiting; an address it cannot give falls back to the socket's. */
   readonly clientIp?: (c: Context) => string | undefined;
+  /** How often refused requests are summarised in the log (one line per kind and interval). Default 60 000. */
+  readonly rejectionLogIntervalMs?: number;
   /**
    * Keeps background retries alive on serverless runtimes after the answer is sent, e.g.
    * Cloudflare's `ctx.waitUntil`. Default: Hono's `c.executionCtx.waitUntil` when there is one.
@@ -57,7 +71,7 @@ export interface RelayOptions {
   /** The fetch used to reach the provider (instrumentation, tests). */
   readonly fetch?: typeof fetch;
   /**
-   * The lease ledger (docs/relay.md, "Leases"): the relay holds each live session with a
+   * The lease ledger (docs/leases.md): the relay holds each live session with a
    * deadline that the page's heartbeats keep moving, and cancels a session whose page went
    * silent (a crash, a killed browser, a lost network). Default: on, in this instance's memory.
    * Several instances MUST share a store (`createRedisLedgerStore` from
@@ -67,6 +81,25 @@ export interface RelayOptions {
    * with 404 and never cancels by itself.
    */
   readonly leases?: false | LeaseOptions;
+}
+
+export interface RateLimitOptions {
+  /** Cancels and status reads per client address. Default 120 a minute. */
+  readonly perClientIp?: RateLimit;
+  /** Per session, for each kind (cancel, signals, status) apart. Default 20 a minute. */
+  readonly perSession?: RateLimit;
+  /**
+   * Heartbeats and other lease signals per client address. Default 1200 a minute: a page
+   * beats four times a minute, and a refused heartbeat can let a live session's lease lapse,
+   * so this budget is for many shoppers behind one address.
+   */
+  readonly signalsPerClientIp?: RateLimit;
+  /**
+   * Refused webhook deliveries (bad signature, replay, bad body) per client address; past
+   * it, every delivery from that address is answered 429 until the window ends. The
+   * provider's own deliveries are never refused, so they never count. Default 30 a minute.
+   */
+  readonly webhookRefusalsPerClientIp?: RateLimit;
 }
 
 export interface LeaseOptions {
@@ -91,16 +124,23 @@ export interface LeaseOptions {
   readonly statusRefreshMs?: number;
   /** Longest one store call may take; past it the session is kept. Default 1000. */
   readonly storeTimeoutMs?: number;
+  /**
+   * How long a claim holds (a cancel under way, a sweeper's work) before another instance may
+   * take it over and finish it: the longest an accepted cancel waits after its instance died.
+   * Renewed while the work goes on. Default the lease, at least 30 s.
+   */
+  readonly claimMs?: number;
 }
 
 /** Every option with its default applied (and the lease settings resolved for the ledger's rules). */
 export type ResolvedRelayOptions = Required<
-  Omit<RelayOptions, 'webhookSecret' | 'onStatusChange' | 'clientIp' | 'clientIpHeader' | 'waitUntil' | 'fetch' | 'allowedOrigins' | 'backoff' | 'rateLimit' | 'leases'>
+  Omit<RelayOptions, 'webhookSecret' | 'onStatusChange' | 'clientIp' | 'clientIpHeader' | 'trustProxy' | 'waitUntil' | 'fetch' | 'allowedOrigins' | 'backoff' | 'rateLimit' | 'leases'>
 > &
   Pick<RelayOptions, 'webhookSecret' | 'onStatusChange' | 'clientIp' | 'clientIpHeader' | 'waitUntil' | 'fetch'> & {
     readonly allowedOrigins: ReadonlySet<string>;
     readonly backoff: BackoffPolicy;
-    readonly rateLimit: false | { readonly perClientIp: RateLimit; readonly perSession: RateLimit };
+    readonly rateLimit: false | Required<RateLimitOptions>;
+    readonly trustProxy: TrustProxy | undefined;
     readonly leases: ResolvedLeaseOptions | false;
   };
 
@@ -120,6 +160,9 @@ export const DEFAULTS = {
   // A checkout sends one cancel, a heartbeat every 15 s and a few status checks; many shoppers may share one NAT address.
   perClientIp: { limit: 120, windowMs: 60_000 },
   perSession: { limit: 20, windowMs: 60_000 },
+  signalsPerClientIp: { limit: 1200, windowMs: 60_000 },
+  webhookRefusalsPerClientIp: { limit: 30, windowMs: 60_000 },
+  rejectionLogIntervalMs: 60_000,
   webhookToleranceMs: 5 * 60_000,
   leaseMs: 60_000,
   heartbeatsPerLease: 4,
@@ -141,8 +184,18 @@ export class RelayConfigError extends Error {
   }
 }
 
+const stdout = (globalThis as { process?: { stdout?: { write?: (text: string) => unknown } } }).process?.stdout;
+
+/**
+ * One JSON line on stdout. Written straight to the stream where there is one (Node, Bun,
+ * Deno): console.log's formatting (and, under an inspector, its forwarding) cost more than the
+ * rest of a cancel's audit. On Linux, writes to a file or pipe are synchronous, so the lines
+ * of a forced stop are out before the exit.
+ */
 export function defaultLog(line: Record<string, unknown>): void {
-  console.log(JSON.stringify(line));
+  const text = `${JSON.stringify(line)}\n`;
+  if (typeof stdout?.write === 'function') stdout.write(text);
+  else console.log(text.slice(0, -1));
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -238,6 +291,8 @@ export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions
     rateLimit = {
       perClientIp: options.rateLimit?.perClientIp ?? DEFAULTS.perClientIp,
       perSession: options.rateLimit?.perSession ?? DEFAULTS.perSession,
+      signalsPerClientIp: options.rateLimit?.signalsPerClientIp ?? DEFAULTS.signalsPerClientIp,
+      webhookRefusalsPerClientIp: options.rateLimit?.webhookRefusalsPerClientIp ?? DEFAULTS.webhookRefusalsPerClientIp,
     };
     for (const [name, limit] of Object.entries(rateLimit)) {
       const problem = rateLimitProblem(limit, `rateLimit.${name}`);
@@ -246,6 +301,18 @@ export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions
   }
 
   const leases = resolveLeaseOptions(options.leases, problems);
+  const clientIpHeader = options.clientIpHeader?.trim().toLowerCase() || undefined;
+  if (clientIpHeader !== undefined && !/^[a-z0-9-]{1,64}$/.test(clientIpHeader)) problems.push('clientIpHeader must be a header name');
+  let trustProxy: TrustProxy | undefined;
+  if (options.trustProxy !== undefined) {
+    const resolved = resolveTrustProxy(options.trustProxy);
+    if ('problem' in resolved) problems.push(`trustProxy ${resolved.problem}`);
+    else trustProxy = resolved.trust;
+  } else if (clientIpHeader) {
+    // The older setting: a header alone meant "its last entry", i.e. one trusted hop.
+    trustProxy = { hops: 1 };
+  }
+  const rejectionLogIntervalMs = positive(options.rejectionLogIntervalMs, DEFAULTS.rejectionLogIntervalMs, 'rejectionLogIntervalMs', problems);
 
   if (problems.length > 0) throw new RelayConfigError(problems);
   return {
@@ -263,7 +330,9 @@ export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions
     rateLimit,
     webhookToleranceMs,
     clientIp: options.clientIp,
-    clientIpHeader: options.clientIpHeader?.trim().toLowerCase() || undefined,
+    clientIpHeader,
+    trustProxy,
+    rejectionLogIntervalMs,
     waitUntil: options.waitUntil,
     fetch: options.fetch,
     leases,
@@ -295,6 +364,8 @@ function resolveLeaseOptions(options: false | LeaseOptions | undefined, problems
     problems.push('leases.store must be a ledger store (createMemoryLedgerStore, createRedisLedgerStore)');
   }
   const startMs = positive(options?.startMs, DEFAULTS.startMs, 'leases.startMs', problems);
+  const claimMs = positive(options?.claimMs, Math.max(DEFAULTS.claimMs, leaseMs), 'leases.claimMs', problems);
+  if (claimMs < 1000) problems.push('leases.claimMs must be at least 1000: a claim is renewed every sweep');
   return {
     // One memory store per relay: "memory" means this instance's own.
     store: store ?? createMemoryLedgerStore(),
@@ -304,6 +375,7 @@ function resolveLeaseOptions(options: false | LeaseOptions | undefined, problems
     sweepIntervalMs: positive(options?.sweepIntervalMs, Math.min(DEFAULTS.sweepIntervalMs, leaseMs / 4), 'leases.sweepIntervalMs', problems),
     statusRefreshMs: positive(options?.statusRefreshMs, leaseMs / 2, 'leases.statusRefreshMs', problems),
     storeTimeoutMs: positive(options?.storeTimeoutMs, DEFAULTS.storeTimeoutMs, 'leases.storeTimeoutMs', problems),
+    claimMs,
     heartbeatMs: Math.round(leaseMs / DEFAULTS.heartbeatsPerLease),
     settings: {
       leaseMs,
@@ -311,7 +383,7 @@ function resolveLeaseOptions(options: false | LeaseOptions | undefined, problems
       intentGraceMs,
       startMs,
       maxAgeMs,
-      claimMs: Math.max(DEFAULTS.claimMs, leaseMs),
+      claimMs,
       closedMemoryMs: DEFAULTS.closedMemoryMs,
     },
   };

@@ -4,6 +4,7 @@
  */
 
 import { nextDelayMs, type BackoffPolicy } from './backoff.js';
+import type { AbortLike } from './abort.js';
 import { ProviderError } from './provider/error.js';
 
 export interface RetryOptions {
@@ -11,7 +12,7 @@ export interface RetryOptions {
   /** Epoch ms after which no new attempt starts. */
   readonly deadline: number;
   /** Aborts the wait between attempts and the attempt in flight (graceful-shutdown bound). */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortLike;
   readonly now?: () => number;
   readonly random?: () => number;
 }
@@ -25,7 +26,7 @@ export function isRetryable(error: unknown): boolean {
 }
 
 /** Resolves after `ms`, or early (without throwing) when the signal aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal?: AbortLike): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted || ms <= 0) return resolve();
     const done = () => {

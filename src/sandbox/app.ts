@@ -4,8 +4,9 @@
  */
 
 import { Hono } from 'hono';
+import { methodNotAllowed } from 'hono/method-not-allowed';
 import { resolveSandboxConfig, type SandboxConfig, type SandboxOptions } from './options.js';
-import { problemResponse } from './problem.js';
+import { methodNotAllowedProblem, problemResponse } from './problem.js';
 import { mountControls } from './routes/controls.js';
 import { mountHostedFlow } from './routes/hosted-flow.js';
 import { mountProviderApi } from './routes/provider-api.js';
@@ -29,6 +30,8 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const state = createSandboxState(config);
   const app = new Hono<SandboxEnv>();
 
+  // A known path asked with another method: Hono finds the methods the routes register.
+  app.use(methodNotAllowed({ app, onMethodNotAllowed: (c, methods) => methodNotAllowedProblem(methods, c.req.path) }));
   mountProviderApi(app, state);
   mountHostedFlow(app, state);
   mountControls(app, state);

@@ -1,30 +1,27 @@
 /**
- * Reads request bodies defensively: a size cap enforced while streaming (a lying or absent
- * Content-Length cannot get past it), a media-type check, strict UTF-8 and JSON decoding.
- * Every failure is a ready ProblemDetails response, never a thrown error.
+ * Reads request bodies defensively: a size cap (Hono's body limit), a media-type check, strict
+ * UTF-8 and JSON decoding. Every failure is a ready ProblemDetails response, never a thrown error.
  */
 
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { problemResponse } from './problem.js';
 
 export type Read<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly response: Response };
 
 /** The media type without parameters, lower-cased: `application/json; charset=utf-8` → `application/json`. */
-export function mediaTypeOf(contentType: string | null | undefined): string {
+function mediaTypeOf(contentType: string | null | undefined): string {
   return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
 /**
- * Past the cap the rest of the body is still read and thrown away, up to this much, so the
- * client gets its 413 instead of a connection reset mid-upload. Beyond it the read stops.
+ * Past the cap the rest of a streamed body is still read and thrown away, up to this much, so
+ * the client gets its 413 instead of a connection reset mid-upload. Beyond it the read stops.
  */
 const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
 
-function tooLarge(limit: number, instance: string): Read<never> {
-  return { ok: false, response: problemResponse(413, `the request body is larger than ${limit} bytes`, { instance }) };
-}
-
-async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, alreadyRead: number): Promise<void> {
-  let size = alreadyRead;
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  let size = 0;
   try {
     while (size <= DRAIN_LIMIT_BYTES) {
       const { done, value } = await reader.read();
@@ -37,38 +34,46 @@ async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, alreadyRea
   }
 }
 
-export async function readBodyText(request: Request, limit: number, instance: string): Promise<Read<string>> {
-  const declared = Number(request.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > DRAIN_LIMIT_BYTES) return tooLarge(limit, instance);
-  if (!request.body) return { ok: true, value: '' };
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await drain(reader, size);
-      return tooLarge(limit, instance);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+/**
+ * The size cap: Hono's body limit refuses a declared Content-Length over the cap at once and
+ * counts the bytes of a chunked body as they stream, so neither a lying nor an absent length
+ * gets past it. It stops reading there; the rest of a refused body is drained here.
+ */
+export function limitBody(maxBytes: number): MiddlewareHandler {
+  const limit = bodyLimit({
+    maxSize: maxBytes,
+    onError: (c) => problemResponse(413, `the request body is larger than ${maxBytes} bytes`, { instance: c.req.path }),
+  });
+  return async (c, next) => {
+    const request = c.req.raw;
+    if (!request.body) return next();
+    // The limit reads through this stream, so what it leaves unread is still ours to drain.
+    const reader = request.body.getReader();
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+    });
+    c.req.raw = new Request(request, { body, duplex: 'half' } as RequestInit);
+    const refused = await limit(c, next);
+    if (refused && !(Number(request.headers.get('content-length')) > DRAIN_LIMIT_BYTES)) await drain(reader);
+    return refused;
+  };
+}
+
+/** The body as strict UTF-8 text. The size was capped by `limitBody` before the handler ran. */
+export async function readBodyText(request: Request, instance: string): Promise<Read<string>> {
   try {
-    return { ok: true, value: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+    return { ok: true, value: new TextDecoder('utf-8', { fatal: true }).decode(await request.arrayBuffer()) };
   } catch {
     return { ok: false, response: problemResponse(400, 'the request body is not valid UTF-8', { instance }) };
   }
 }
 
 /** Reads a JSON body: the media type must be `application/json`, the text valid JSON. */
-export async function readJsonBody(request: Request, limit: number, instance: string): Promise<Read<unknown>> {
+export async function readJsonBody(request: Request, instance: string): Promise<Read<unknown>> {
   const type = mediaTypeOf(request.headers.get('content-type'));
   if (type !== 'application/json') {
     return {
@@ -76,7 +81,7 @@ export async function readJsonBody(request: Request, limit: number, instance: st
       response: problemResponse(415, `the body must be application/json${type ? `, not ${type}` : ''}`, { instance }),
     };
   }
-  const text = await readBodyText(request, limit, instance);
+  const text = await readBodyText(request, instance);
   if (!text.ok) return text;
   if (text.value.trim() === '') return { ok: false, response: problemResponse(400, 'the request body is empty; a JSON object is required', { instance }) };
   try {
@@ -87,9 +92,9 @@ export async function readJsonBody(request: Request, limit: number, instance: st
 }
 
 /** Reads an `application/x-www-form-urlencoded` body; an empty body without a type is an empty form. */
-export async function readFormBody(request: Request, limit: number, instance: string): Promise<Read<URLSearchParams>> {
+export async function readFormBody(request: Request, instance: string): Promise<Read<URLSearchParams>> {
   const type = mediaTypeOf(request.headers.get('content-type'));
-  const text = await readBodyText(request, limit, instance);
+  const text = await readBodyText(request, instance);
   if (!text.ok) return text;
   if (type !== 'application/x-www-form-urlencoded' && !(type === '' && text.value === '')) {
     return {

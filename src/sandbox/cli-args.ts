@@ -3,7 +3,8 @@
  * is testable. Flags win over environment variables, which win over defaults.
  */
 
-import { DEFAULT_CLIENT, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_WEBHOOK_SECRET, DEFAULTS, DEFAULT_ALLOWED_ORIGINS } from './options.js';
+import { parseArgs } from 'node:util';
+import { DEFAULT_CLIENT, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_WEBHOOK_SECRET, DEFAULTS, DEFAULT_ALLOWED_ORIGINS, SANDBOX_COOPS, SANDBOX_FRAMINGS, type SandboxCoop, type SandboxFraming } from './options.js';
 import type { StartSandboxOptions } from './server.js';
 
 interface FlagSpec {
@@ -24,6 +25,8 @@ export const SANDBOX_FLAGS: readonly FlagSpec[] = [
     value: '<origin>',
     help: `merchant origin allowed to frame the hosted flow; repeat or comma-separate (default ${DEFAULT_ALLOWED_ORIGINS.join(',')})`,
   },
+  { flag: '--framing', env: 'BPS_SANDBOX_FRAMING', value: '<allow|deny>', help: 'deny: the hosted page refuses every frame (frame-ancestors \'none\'), for popup mode (default allow)' },
+  { flag: '--coop', env: 'BPS_SANDBOX_COOP', value: '<policy>', help: 'send Cross-Origin-Opener-Policy on the hosted page: same-origin or same-origin-allow-popups (default none)' },
   { flag: '--session-timeout', env: 'BPS_SANDBOX_SESSION_TIMEOUT', value: '<seconds>', help: `onboarding timeout before a session expires (default ${DEFAULTS.sessionTimeoutMs / 1000})` },
   { flag: '--token-lifetime', env: 'BPS_SANDBOX_TOKEN_LIFETIME', value: '<seconds>', help: `access token lifetime, expires_in (default ${DEFAULTS.tokenLifetimeSeconds})` },
   { flag: '--webhook-url', env: 'BPS_SANDBOX_WEBHOOK_URL', value: '<url>', help: 'where SessionSetupStatusChanged webhooks are POSTed (default: none sent)' },
@@ -59,26 +62,36 @@ function wholeNumber(name: string, raw: string, min: number, max = Number.MAX_SA
   return value;
 }
 
-/** Reads `--flag value` and `--flag=value`; repeated flags accumulate. */
+/** The flag an error of `parseArgs` is about, as the user typed it. */
+function flagIn(message: string): string {
+  return /'(-{1,2}[^'\s=]+)/.exec(message)?.[1] ?? 'an option';
+}
+
+/**
+ * `--flag value` and `--flag=value` through `node:util` parseArgs; repeated flags accumulate.
+ * Its errors are reworded to name the option the way the usage text does.
+ */
 function collectFlags(args: readonly string[]): Map<string, string[]> | { error: string } | 'help' {
-  const known = new Set(SANDBOX_FLAGS.map((spec) => spec.flag));
-  const values = new Map<string, string[]>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '-h' || arg === '--help') return 'help';
-    const eq = arg.indexOf('=');
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    if (!known.has(flag)) return { error: `unknown option ${JSON.stringify(flag)}` };
-    let value: string | undefined;
-    if (eq > 0) value = arg.slice(eq + 1);
-    else {
-      value = args[i + 1];
-      i++;
-    }
-    if (value === undefined || (eq < 0 && value.startsWith('--'))) return { error: `${flag} needs a value` };
-    values.set(flag, [...(values.get(flag) ?? []), value]);
+  const options = Object.fromEntries([
+    ...SANDBOX_FLAGS.map((spec) => [spec.flag.slice(2), { type: 'string', multiple: true }] as const),
+    ['help', { type: 'boolean', short: 'h' }] as const,
+  ]);
+  let values: Record<string, unknown>;
+  try {
+    values = parseArgs({ args: [...args], options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    const { code, message } = error as { code?: string; message: string };
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return { error: `${flagIn(message)} needs a value` };
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return { error: `unexpected argument ${JSON.stringify(/'([^']*)'/.exec(message)?.[1] ?? '')}` };
+    return { error: `unknown option ${JSON.stringify(flagIn(message))}` };
   }
-  return values;
+  if (values.help === true) return 'help';
+  const flags = new Map<string, string[]>();
+  for (const spec of SANDBOX_FLAGS) {
+    const given = values[spec.flag.slice(2)];
+    if (Array.isArray(given)) flags.set(spec.flag, given.map(String));
+  }
+  return flags;
 }
 
 export function parseSandboxArgs(args: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): SandboxCliCommand {
@@ -118,6 +131,16 @@ export function parseSandboxArgs(args: readonly string[], env: Readonly<Record<s
   const origins = flags.get('--allowed-origin') ?? (read('--allowed-origin') === undefined ? undefined : [read('--allowed-origin')!]);
   if (origins) {
     options.allowedOrigins = origins.flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean);
+  }
+  const framing = read('--framing');
+  if (framing !== undefined) {
+    if (!(SANDBOX_FRAMINGS as readonly string[]).includes(framing)) return { kind: 'error', message: `--framing must be ${SANDBOX_FRAMINGS.join(' or ')}, got ${JSON.stringify(framing)}` };
+    options.framing = framing as SandboxFraming;
+  }
+  const coop = read('--coop');
+  if (coop !== undefined) {
+    if (!(SANDBOX_COOPS as readonly string[]).includes(coop)) return { kind: 'error', message: `--coop must be ${SANDBOX_COOPS.join(' or ')}, got ${JSON.stringify(coop)}` };
+    options.coop = coop as SandboxCoop;
   }
   const webhookUrl = read('--webhook-url');
   if (webhookUrl !== undefined) options.webhookUrl = webhookUrl;

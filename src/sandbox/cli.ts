@@ -5,7 +5,7 @@ import { DEFAULT_CLIENT, DEFAULT_WEBHOOK_SECRET } from './options.js';
 import { startSandbox, type RunningSandbox } from './server.js';
 
 /** What the sandbox prints on start. Secrets are shown only when they are the public demo defaults. */
-export function startBanner(running: RunningSandbox): string {
+function startBanner(running: RunningSandbox): string {
   const { config } = running.sandbox;
   const client = config.clients[0]!;
   const secret = client.clientSecret === DEFAULT_CLIENT.clientSecret ? client.clientSecret : '(set by you, not shown)';

@@ -1,5 +1,5 @@
 /**
- * The provider sandbox: a faithful local Flinks Pay v2 (PROVIDER.md). Importing this module
+ * The provider sandbox: a faithful local Flinks Pay v2 (docs/provider.md). Importing this module
  * has no side effects; `createSandbox` builds the app, `startSandbox` also listens.
  */
 

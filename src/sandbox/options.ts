@@ -17,6 +17,18 @@ export interface SandboxOptions {
   tokenLifetimeSeconds?: number;
   /** Merchant origins allowed to frame the hosted flow and to receive its postMessages. Default `['http://localhost:5173']`. */
   allowedOrigins?: string[];
+  /**
+   * Whether the hosted page may be framed: `allow` (default) lets the allowed origins frame it
+   * (`frame-ancestors` lists them); `deny` refuses every frame (`frame-ancestors 'none'`), as
+   * providers that only run in a window of their own do.
+   */
+  framing?: SandboxFraming;
+  /**
+   * A `Cross-Origin-Opener-Policy` for the hosted page, or none (default). With one, a window
+   * the checkout opened loses its link to it: `closed` reads true while it is open, and no
+   * message passes either way.
+   */
+  coop?: SandboxCoop;
   /** Where `SessionSetupStatusChanged` webhooks are POSTed. None are sent without it. */
   webhookUrl?: string;
   /** HMAC key of the webhook signature. Default `sandbox-webhook-secret`. */
@@ -39,11 +51,18 @@ export interface SandboxOptions {
   fetch?: typeof fetch;
 }
 
+export const SANDBOX_FRAMINGS = ['allow', 'deny'] as const;
+export type SandboxFraming = (typeof SANDBOX_FRAMINGS)[number];
+export const SANDBOX_COOPS = ['same-origin', 'same-origin-allow-popups'] as const;
+export type SandboxCoop = (typeof SANDBOX_COOPS)[number];
+
 export interface SandboxConfig {
   readonly clients: readonly SandboxClient[];
   readonly sessionTimeoutMs: number;
   readonly tokenLifetimeSeconds: number;
   readonly allowedOrigins: readonly string[];
+  readonly framing: SandboxFraming;
+  readonly coop: SandboxCoop | undefined;
   readonly webhookUrl: string | undefined;
   readonly webhookSecret: string;
   readonly retentionMs: number;
@@ -119,6 +138,11 @@ function validateClients(clients: SandboxClient[] | undefined): readonly Sandbox
   return clients.map(({ clientId, clientSecret }) => ({ clientId, clientSecret }));
 }
 
+function oneOf<T extends string>(name: string, value: T | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined || allowed.includes(value)) return value;
+  throw new SandboxOptionError(`${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+}
+
 function validateWebhookUrl(raw: string | undefined): string | undefined {
   if (raw === undefined || raw === '') return undefined;
   let url: URL;
@@ -142,6 +166,8 @@ export function resolveSandboxConfig(options: SandboxOptions = {}): SandboxConfi
     sessionTimeoutMs: positiveInteger('sessionTimeoutMs', options.sessionTimeoutMs, DEFAULTS.sessionTimeoutMs),
     tokenLifetimeSeconds: positiveInteger('tokenLifetimeSeconds', options.tokenLifetimeSeconds, DEFAULTS.tokenLifetimeSeconds),
     allowedOrigins: [...new Set(allowedOrigins)],
+    framing: oneOf('framing', options.framing, SANDBOX_FRAMINGS) ?? 'allow',
+    coop: oneOf('coop', options.coop, SANDBOX_COOPS),
     webhookUrl: validateWebhookUrl(options.webhookUrl),
     webhookSecret,
     retentionMs: positiveInteger('retentionMs', options.retentionMs, DEFAULTS.retentionMs, 0),

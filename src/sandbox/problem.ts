@@ -26,7 +26,7 @@ export interface ProblemInit {
   readonly extensions?: Readonly<Record<string, unknown>>;
 }
 
-export function problemBody(status: number, detail: string, init: ProblemInit = {}): ProblemDetails {
+function problemBody(status: number, detail: string, init: ProblemInit = {}): ProblemDetails {
   const [title, type] = STATUS_TEXT[status] ?? ['Error', 'about:blank'];
   const body: Record<string, unknown> = { type, title, status, detail };
   if (init.instance !== undefined) body.instance = init.instance;
@@ -58,7 +58,8 @@ export function validationProblem(errors: readonly FieldError[], instance: strin
   return problemResponse(400, detail, { instance, extensions: { errors: Object.fromEntries(grouped) } });
 }
 
-export function methodNotAllowed(allowed: readonly string[], instance: string): Response {
+/** 405 in the ProblemDetails shape, with `Allow`. */
+export function methodNotAllowedProblem(allowed: readonly string[], instance: string): Response {
   return problemResponse(405, `use ${allowed.join(' or ')} on this path`, { instance, headers: { Allow: allowed.join(', ') } });
 }
 

@@ -23,7 +23,7 @@ export interface RunningSandbox {
 }
 
 /** The URL a client on this machine uses for a listening address. */
-export function baseUrlFor(host: string, port: number): string {
+function baseUrlFor(host: string, port: number): string {
   const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
   return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }

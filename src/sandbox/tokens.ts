@@ -1,8 +1,10 @@
 /**
  * Access tokens of `POST /api/v1/authorize`. Opaque random strings held in memory with
- * their client and expiry. One token initiates one session (PROVIDER.md); it stays valid
+ * their client and expiry. One token initiates one session (docs/provider.md); it stays valid
  * for details, status and cancel until it expires.
  */
+
+import { auth as basicAuth } from 'hono/utils/basic-auth';
 
 export interface TokenGrant {
   readonly clientId: string;
@@ -83,21 +85,14 @@ export interface ClientCredentials {
 }
 
 /**
- * Credentials from `Authorization: Basic …`, or else from the form fields `Username` and
- * `Password`. Undefined when neither is present or the header is malformed.
+ * Credentials from `Authorization: Basic …` (parsed by Hono), or else from the form fields
+ * `Username` and `Password`. A Basic header that does not parse is no credentials at all:
+ * the form does not stand in for it.
  */
-export function readClientCredentials(authorization: string | null, form: URLSearchParams): ClientCredentials | undefined {
-  const basic = /^basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(authorization ?? '');
-  if (basic) {
-    let decoded: string;
-    try {
-      decoded = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(atob(basic[1]!), (c) => c.charCodeAt(0)));
-    } catch {
-      return undefined;
-    }
-    const colon = decoded.indexOf(':');
-    if (colon < 0) return undefined;
-    return { clientId: decoded.slice(0, colon), clientSecret: decoded.slice(colon + 1) };
+export function readClientCredentials(request: Request, form: URLSearchParams): ClientCredentials | undefined {
+  if (/^\s*basic(\s|$)/i.test(request.headers.get('authorization') ?? '')) {
+    const basic = basicAuth(request);
+    return basic && { clientId: basic.username, clientSecret: basic.password };
   }
   const username = form.get('Username');
   const password = form.get('Password');

@@ -1,6 +1,6 @@
 /**
  * `SessionSetupStatusChanged` deliveries: one signed POST when a session becomes Completed,
- * Failed or Cancelled (never Expired), no retries, as PROVIDER.md says. Every attempt is
+ * Failed or Cancelled (never Expired), no retries, as docs/provider.md says. Every attempt is
  * kept (bounded) for the test controls.
  */
 
@@ -23,12 +23,12 @@ export interface WebhookDelivery {
   error?: string;
 }
 
-export function shouldSendWebhook(change: StatusChange): boolean {
+function shouldSendWebhook(change: StatusChange): boolean {
   return change.session.status === 'Completed' || change.session.status === 'Failed' || change.session.status === 'Cancelled';
 }
 
 /** The exact payload; key order is fixed so the documented JSON is what goes over the wire. */
-export function webhookPayload(session: SandboxSession, when: number): WebhookPayload {
+function webhookPayload(session: SandboxSession, when: number): WebhookPayload {
   return {
     eventType: WEBHOOK_EVENT_TYPE,
     sessionId: session.sessionId,

@@ -19,6 +19,7 @@ export const bankPaySessionProps = {
   expiresAt: [String, Number] as PropType<BankPaySessionElement['expiresAt']>,
   cancelOn: String,
   hiddenDelay: Number,
+  mode: String as PropType<NonNullable<BankPaySessionElement['mode']>>,
   lang: String,
 } as const;
 

@@ -27,6 +27,11 @@ export function hostedFlowUrl(origin = OTHER_ORIGIN, post?: unknown): string {
   return url.href;
 }
 
+/** The stand-in as a refused frame behaves: it loads and posts nothing. */
+export function silentFlowUrl(origin = OTHER_ORIGIN): string {
+  return `${hostedFlowUrl(origin)}?silent`;
+}
+
 export function newSessionId(): string {
   return crypto.randomUUID();
 }
@@ -102,7 +107,9 @@ export interface MountOptions {
   readonly cancelOn?: string;
   readonly lang?: string;
   readonly hiddenDelay?: number;
-  /** Wait for the frame to load (state active); default true. */
+  readonly mode?: 'auto' | 'iframe' | 'popup';
+  readonly frameTimeout?: number;
+  /** Wait for the frame to load (state active); default true, and false in popup mode. */
   readonly active?: boolean;
 }
 
@@ -118,9 +125,11 @@ export async function mount(options: MountOptions = {}): Promise<BankPaySession>
   if (options.cancelOn !== undefined) el.cancelOn = options.cancelOn;
   if (options.lang !== undefined) el.lang = options.lang;
   if (options.hiddenDelay !== undefined) el.hiddenDelay = options.hiddenDelay;
+  if (options.mode !== undefined) el.mode = options.mode;
+  if (options.frameTimeout !== undefined) el.frameTimeout = options.frameTimeout;
   await fixture(html`<div>${el}</div>`);
   await el.updateComplete;
-  if (options.active ?? true) await waitUntil(() => el.state === 'active', 'the hosted flow to load', { timeout: 4000 });
+  if (options.active ?? options.mode !== 'popup') await waitUntil(() => el.state === 'active', 'the hosted flow to load', { timeout: 4000 });
   return el;
 }
 
@@ -195,4 +204,31 @@ export function restoreVisibility(): void {
 /** The next event of this type from the element, typed by the element's event map. */
 export function nextEvent<K extends keyof BankPaySessionEventMap>(el: HTMLElement, type: K): Promise<BankPaySessionEventMap[K]> {
   return oneEvent(el, type) as unknown as Promise<BankPaySessionEventMap[K]>;
+}
+
+/**
+ * Records every window the page opens, while the real `window.open` still opens it (and a
+ * blocker may still refuse it): the test needs the window to drive the flow stand-in in it.
+ * `restore()` puts `window.open` back and closes whatever is still open.
+ */
+export function recordWindows(target: Window = window): { readonly opened: Array<Window | null>; restore(): void } {
+  const real = target.open;
+  const opened: Array<Window | null> = [];
+  target.open = function (this: Window, ...args: Parameters<Window['open']>) {
+    const win = real.apply(this, args);
+    opened.push(win);
+    return win;
+  };
+  return {
+    opened,
+    restore() {
+      target.open = real;
+      for (const win of opened) win?.close();
+    },
+  };
+}
+
+/** Makes the stand-in in the flow's window post `data` to the page, as the provider's app would. */
+export function postFromWindow(win: Window, data: unknown): void {
+  win.postMessage({ cmd: 'post', data }, '*');
 }

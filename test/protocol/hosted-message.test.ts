@@ -21,7 +21,7 @@ test('anything else is not a hosted-flow message', () => {
   }
 });
 
-test('steps mean what PROVIDER.md says', () => {
+test('steps mean what docs/provider.md says', () => {
   assert.equal(stepMeaning('SUCCESS'), 'completed');
   assert.equal(stepMeaning('CLOSE'), 'closed');
   assert.equal(stepMeaning('CLOSE_ATTEMPT'), 'progress');

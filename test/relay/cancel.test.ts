@@ -15,7 +15,9 @@ describe('POST /bank-pay/cancel', () => {
     const session = await h.newSession();
     const { http, body } = await h.cancel(session);
     assert.equal(http, 200);
-    assert.deepEqual(body, { outcome: 'cancelled', status: 'Cancelled', statusDetails: 'EFT0501' });
+    const { correlationId, ...rest } = body as typeof body & { correlationId?: string };
+    assert.deepEqual(rest, { outcome: 'cancelled', status: 'Cancelled', statusDetails: 'EFT0501' });
+    assert.match(String(correlationId), /^[\w-]{12}$/, 'the id that finds its audit lines');
     const view = await h.inspect(session.sessionId);
     assert.equal(view.session.status, 'Cancelled');
     assert.deepEqual(historyOf(view, 'cancel'), [{ httpStatus: 200, outcome: 'cancelled' }]);
@@ -68,7 +70,8 @@ describe('POST /bank-pay/cancel', () => {
       await h.force(session.sessionId, status, statusDetails);
       const { http, body } = await h.cancel(session);
       assert.equal(http, 200);
-      assert.deepEqual(body, { outcome: 'already-terminal', status, statusDetails });
+      const { correlationId: _id, ...rest } = body as typeof body & { correlationId?: string };
+      assert.deepEqual(rest, { outcome: 'already-terminal', status, statusDetails });
       const view = await h.inspect(session.sessionId);
       assert.equal(view.session.status, status, 'the relay does not change a terminal session');
       assert.deepEqual(historyOf(view, 'cancel'), [{ httpStatus: 400, outcome: 'already-terminal' }]);
@@ -111,6 +114,7 @@ describe('POST /bank-pay/cancel', () => {
     assert.equal(rest.length, 0);
     assert.deepEqual(Object.keys(line!).sort(), [
       'attempts',
+      'correlationId',
       'latencyMs',
       'origin',
       'outcome',
@@ -131,6 +135,10 @@ describe('POST /bank-pay/cancel', () => {
     assert.equal(line!.origin, SHOP_ORIGIN);
     assert.equal(typeof line!.latencyMs, 'number');
     assert.ok(!Number.isNaN(Date.parse(String(line!.time))));
+    // Its acceptance line came first, with the same correlation id.
+    const accepted = h.logs.filter((entry) => entry.type === 'bank-pay.cancel-accepted' && entry.sessionId === session.sessionId);
+    assert.deepEqual(accepted.map((entry) => [entry.correlationId, entry.reason, entry.rule]), [[line!.correlationId, 'flow-close', 'confirm']]);
+    assert.ok(h.logs.indexOf(accepted[0]!) < h.logs.indexOf(line!));
     const text = JSON.stringify(h.logs);
     assert.ok(!text.includes(session.cancelToken), 'no cancel token in any log line');
     assert.ok(!text.includes(h.tokenKeys[0]!), 'no key in any log line');

@@ -153,9 +153,10 @@ describe('bank-pay-session relay', () => {
         .map((line) => JSON.parse(line) as Record<string, unknown>);
       assert.deepEqual(
         lines.map((line) => line.type),
-        ['bank-pay.shutdown', 'bank-pay.cancel', 'bank-pay.stopped'],
+        ['bank-pay.cancel-accepted', 'bank-pay.shutdown', 'bank-pay.cancel', 'bank-pay.stopped'],
       );
-      assert.equal(lines[1]!.outcome, 'cancelled');
+      assert.equal(lines[2]!.outcome, 'cancelled');
+      assert.equal(lines[0]!.correlationId, lines[2]!.correlationId);
       assert.ok(!cli.stdout().includes(session.cancelToken));
     } finally {
       await fetch(`${sandbox.url}/sandbox/faults`, { method: 'DELETE' });

@@ -90,7 +90,8 @@ describe('transient provider failures', () => {
       await h.clearFaults();
       const { http, body } = await pending;
       assert.equal(http, 200);
-      assert.deepEqual(body, { outcome: 'already-terminal', status: 'Cancelled', statusDetails: 'EFT0501' });
+      const { correlationId: _id, ...rest } = body as typeof body & { correlationId?: string };
+      assert.deepEqual(rest, { outcome: 'already-terminal', status: 'Cancelled', statusDetails: 'EFT0501' });
       assert.equal((await h.inspect(session.sessionId)).session.status, 'Cancelled');
     }));
 });
@@ -145,7 +146,11 @@ describe('access tokens', () => {
       const { http, body } = await wrong.cancel({ ...session, cancelToken: token });
       assert.equal(http, 502);
       assert.equal(body.outcome, 'failed');
-      assert.match(body.error ?? '', /refused the client credentials/);
+      // The shopper's page is told it failed, with an id; the detail is in the audit line only.
+      assert.match(body.error ?? '', /^the provider did not confirm the cancel \(reference [\w-]{12}\)$/);
+      const line = wrong.auditLines(session.sessionId).find((entry) => entry.outcome === 'failed');
+      assert.match(String(line?.error), /refused the client credentials/);
+      assert.ok(body.error?.includes(String(line?.correlationId)));
       assert.equal(countOf(wrong.providerRequests, 'POST /api/v1/authorize'), 1, 'a credential refusal is not retried');
       assert.ok(!JSON.stringify(body).includes('not-the-secret-xyz'));
       assert.ok(!JSON.stringify(wrong.logs).includes('not-the-secret-xyz'));
@@ -165,11 +170,13 @@ describe('a provider outage longer than the HTTP answer', () => {
       await h.faults({ errorRate: 1, errorStatus: 503 });
       const { http, body } = await h.cancel(session);
       assert.equal(http, 202);
-      assert.deepEqual(body, {
+      const { correlationId, ...rest } = body as typeof body & { correlationId?: string };
+      assert.deepEqual(rest, {
         outcome: 'failed',
         retrying: true,
-        error: 'the provider has not answered yet; the relay keeps retrying',
+        error: `the provider has not confirmed the cancel yet; the relay keeps retrying (reference ${correlationId})`,
       });
+      assert.ok(!/503|Unavailable|HTTP/.test(JSON.stringify(body)), 'no provider internals in the answer');
       // A second cancel during the outage joins the first instead of adding a parallel retry loop.
       const second = await h.cancel(session, { reason: 'page-unload' });
       assert.equal(second.body.retrying, true);

@@ -32,7 +32,8 @@ function run(events: Array<[LedgerEvent, number]>, settings = SETTINGS): { entry
   return { entry, verdicts };
 }
 
-const page = (type: 'alive' | 'hidden' | 'intent' | 'revoke' | 'register' | 'confirm'): LedgerEvent => ({ type, tokenExpiresAt: TOKEN_EXPIRES });
+const page = (type: 'alive' | 'hidden' | 'intent' | 'revoke' | 'register' | 'confirm', claimId = 'page'): LedgerEvent =>
+  type === 'confirm' ? { type, tokenExpiresAt: TOKEN_EXPIRES, claimId } : { type, tokenExpiresAt: TOKEN_EXPIRES };
 
 describe('ledger rules: what each signal does to the deadline', () => {
   test('alive: now + the lease', () => {
@@ -73,10 +74,32 @@ describe('ledger rules: what each signal does to the deadline', () => {
     assert.deepEqual([entry?.deadline, entry?.state === 'live' && entry.rule], [T0 + 90_000, 'max-age']);
   });
 
-  test('confirm: closed at once, act; a second confirm (a duplicate beacon, a deferred fetch) is closed, no second act', () => {
-    const { entry, verdicts } = run([[page('alive'), T0], [page('confirm'), T0 + 5], [page('confirm'), T0 + 6]]);
-    assert.deepEqual(verdicts, ['tracked', 'act', 'closed']);
+  test('confirm: act, held as the cancelling claim of the instance sending it; a second confirm (a duplicate beacon, a deferred fetch) is told it is under way, no second act', () => {
+    const { entry, verdicts } = run([[page('alive'), T0], [page('confirm', 'p1'), T0 + 5], [page('confirm', 'p2'), T0 + 6]]);
+    assert.deepEqual(verdicts, ['tracked', 'act', 'cancelling']);
+    assert.deepEqual(entry?.state === 'claimed' && [entry.claimId, entry.rule, entry.cancelling, entry.deadline], ['p1', 'confirm', true, T0 + 5 + 30_000]);
+  });
+
+  test('settle: the provider answered, the entry is closed; a later confirm or signal changes nothing', () => {
+    const { entry, verdicts } = run([[page('confirm', 'p1'), T0], [{ type: 'settle', claimId: 'p1' }, T0 + 100], [page('confirm', 'p2'), T0 + 200], [page('alive'), T0 + 300]]);
+    assert.deepEqual(verdicts, ['act', 'closed', 'closed', 'closed']);
     assert.equal(entry?.state === 'closed' && entry.closedBy, 'cancel');
+    const ended = run([[page('confirm', 'p1'), T0], [{ type: 'settle', claimId: 'p1', ended: 'Completed' }, T0 + 100]]);
+    assert.deepEqual(ended.entry?.state === 'closed' && [ended.entry.closedBy, ended.entry.status], ['ended', 'Completed']);
+  });
+
+  test('settle after a cancel that failed for good: forgotten, so a later confirm tries again', () => {
+    const { entry, verdicts } = run([[page('confirm', 'p1'), T0], [{ type: 'settle', claimId: 'p1', failed: true }, T0 + 100], [page('confirm', 'p2'), T0 + 200]]);
+    assert.deepEqual(verdicts, ['act', 'closed', 'act']);
+    assert.equal(entry?.state === 'claimed' && entry.claimId, 'p2');
+  });
+
+  test('a page signal never revives a session whose cancel is under way', () => {
+    for (const signal of ['alive', 'hidden', 'revoke', 'intent', 'register'] as const) {
+      const { entry, verdicts } = run([[page('confirm', 'p1'), T0], [page(signal), T0 + 100]]);
+      assert.deepEqual(verdicts, ['act', 'closed'], signal);
+      assert.equal(entry?.state === 'claimed' && entry.cancelling, true, signal);
+    }
   });
 
   test('ended: closed with the status, and no later signal reopens it', () => {
@@ -124,6 +147,24 @@ describe('ledger rules: the sweeper', () => {
     assert.equal(entry, undefined);
   });
 
+  test('a cancel whose instance died: its claim lapses, another sweeper claims it and finishes the cancel (no status read, no act)', () => {
+    const { entry, verdicts } = run([[page('confirm', 'p1'), T0], [claim('b'), T0 + 29_999], [claim('b'), T0 + 30_000], [{ type: 'act', claimId: 'b' }, T0 + 30_001], [{ type: 'settle', claimId: 'p1' }, T0 + 30_002], [{ type: 'settle', claimId: 'b' }, T0 + 30_100]]);
+    assert.deepEqual(verdicts, ['act', 'lost-claim', 'claimed', 'lost-claim', 'lost-claim', 'closed']);
+    assert.equal(entry?.state === 'closed' && entry.closedBy, 'cancel');
+  });
+
+  test('a shutdown hands a cancel under way back at once: release keeps it a claim, lapsing now', () => {
+    const { entry, verdicts } = run([[page('confirm', 'p1'), T0], [{ type: 'release', claimId: 'p1', retryInMs: 0 }, T0 + 10], [claim('b'), T0 + 10]]);
+    assert.deepEqual(verdicts, ['act', 'claimed', 'claimed']);
+    assert.deepEqual(entry?.state === 'claimed' && [entry.claimId, entry.cancelling, entry.rule], ['b', true, 'confirm']);
+  });
+
+  test('a lapse acted on is a cancelling claim too, settled after the cancel', () => {
+    const { entry, verdicts } = run([[page('alive'), T0], [claim('a'), T0 + 60_000], [{ type: 'act', claimId: 'a' }, T0 + 60_100], [page('alive'), T0 + 60_200], [{ type: 'settle', claimId: 'a' }, T0 + 60_300]]);
+    assert.deepEqual(verdicts, ['tracked', 'claimed', 'act', 'closed', 'closed']);
+    assert.equal(entry?.state, 'closed');
+  });
+
   test('a confirm wins over a claim', () => {
     const { verdicts } = run([[page('alive'), T0], [claim('a'), T0 + 60_000], [page('confirm'), T0 + 60_001], [{ type: 'act', claimId: 'a' }, T0 + 60_002]]);
     assert.deepEqual(verdicts, ['tracked', 'claimed', 'act', 'lost-claim']);
@@ -132,17 +173,54 @@ describe('ledger rules: the sweeper', () => {
 
 describe('ledger rules: properties over any sequence of events', () => {
   const eventArb = fc.oneof(
-    fc.constantFrom<LedgerEvent>(page('alive'), page('hidden'), page('intent'), page('revoke'), page('register'), page('confirm'), { type: 'ended', status: 'Completed' }, { type: 'status-read' }),
-    fc.constantFrom('a', 'b').chain((claimId) => fc.constantFrom<LedgerEvent>({ type: 'claim', claimId }, { type: 'act', claimId }, { type: 'renew', claimId }, { type: 'release', claimId, retryInMs: 60_000 })),
+    fc.constantFrom<LedgerEvent>(page('alive'), page('hidden'), page('intent'), page('revoke'), page('register'), { type: 'ended', status: 'Completed' }, { type: 'status-read' }),
+    fc.constantFrom('a', 'b', 'p').chain((claimId) =>
+      fc.constantFrom<LedgerEvent>(
+        { type: 'claim', claimId },
+        { type: 'act', claimId },
+        { type: 'renew', claimId },
+        { type: 'release', claimId, retryInMs: 60_000 },
+        page('confirm', claimId),
+        { type: 'settle', claimId },
+      ),
+    ),
   );
   const sequence = fc.array(fc.tuple(eventArb, fc.integer({ min: 0, max: 90_000 })), { maxLength: 40 });
 
-  test('at most one act per session, whatever the mix of signals and sweepers', () => {
+  test('never a second act while a cancel is under way (one provider call per session, unless its instance died)', () => {
     fc.assert(
       fc.property(sequence, (steps) => {
         let at = T0;
-        const { verdicts } = run(steps.map(([event, gap]) => [event, (at += gap)]));
-        return verdicts.filter((verdict) => verdict === 'act').length <= 1;
+        let entry: LedgerEntry | undefined;
+        for (const [event, gap] of steps) {
+          at += gap;
+          const underWay = entry?.state === 'claimed' && entry.cancelling === true && entry.deadline > at;
+          const step = stepLedger(ID, entry, event, at, SETTINGS);
+          if (step.verdict === 'act' && underWay) return false;
+          if (step.write) entry = step.entry;
+        }
+        return true;
+      }),
+    );
+  });
+
+  test('at most one act per session while its claims are kept alive (renewed before they lapse)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(eventArb, fc.integer({ min: 0, max: 9_000 })), { maxLength: 40 }), (steps) => {
+        let at = T0;
+        let entry: LedgerEntry | undefined;
+        let acts = 0;
+        for (const [event, gap] of steps) {
+          at += gap;
+          // The holder renews its cancelling claim every sweep, as ClaimKeeper does.
+          if (entry?.state === 'claimed' && entry.cancelling) entry = stepLedger(ID, entry, { type: 'renew', claimId: entry.claimId }, at, SETTINGS).entry;
+          const step = stepLedger(ID, entry, event, at, SETTINGS);
+          if (step.verdict === 'act') acts += 1;
+          if (step.write) entry = step.entry;
+          // A failed cancel is forgotten on purpose, so the next confirm may try again.
+          if (event.type === 'settle' && step.write && step.entry === undefined) acts = 0;
+        }
+        return acts <= 1;
       }),
     );
   });

@@ -84,7 +84,11 @@ describe('GET /bank-pay/sessions/{id}/status', () => {
     try {
       const response = await statusOf(session.sessionId, session.cancelToken);
       assert.equal(response.status, 502);
-      assert.match(((await response.json()) as { error: string }).error, /HTTP 503/);
+      // The page gets an id to quote; the provider's own words stay in the log.
+      const body = (await response.json()) as { error: string; correlationId: string };
+      assert.equal(body.error, `could not read the session status (reference ${body.correlationId})`);
+      const line = h.logs.find((entry) => entry.type === 'bank-pay.status' && entry.correlationId === body.correlationId);
+      assert.match(String(line?.error), /HTTP 503/);
     } finally {
       await h.clearFaults();
     }

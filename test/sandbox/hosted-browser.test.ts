@@ -8,9 +8,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
+import { axeViolations } from '../support/axe.js';
 import { bearer, createSession, eventually, inspect, start } from './support.js';
 
 interface ChromiumSupport {
@@ -263,19 +263,12 @@ describe('the hosted flow in Chromium', () => {
   });
 
   test('axe finds no accessibility violations in the first step or the timed-out state', async () => {
-    const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
     const { token, sessionId } = await createSession(sandbox.url);
     // Only to inject axe: this context ignores the page's CSP, which would refuse the script.
     const context = await browser.newContext({ bypassCSP: true });
     const page = await context.newPage();
     try {
-      const audit = async () => {
-        await page.addScriptTag({ path: axePath });
-        return page.evaluate(async () => {
-          const result = await (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> } }).axe.run();
-          return result.violations.map((violation) => `${violation.id} (${violation.nodes.length})`);
-        });
-      };
+      const audit = () => axeViolations(page);
       await page.goto(`${sandbox.url}/app/?sessionId=${sessionId}`);
       assert.deepEqual(await audit(), []);
       await fetch(`${sandbox.url}/api/v2/sessions/${sessionId}/cancel`, { method: 'POST', headers: bearer(token) });

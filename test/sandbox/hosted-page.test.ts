@@ -75,6 +75,14 @@ describe('GET /app/?sessionId=… (the hosted flow over HTTP)', () => {
     assert.match(await (await fetch(`${base}/app/?sessionId=${french.sessionId}&lang=en`)).text(), /<html lang="en-CA">[\s\S]*Choose your bank/);
   });
 
+  test('French typography: a no-break space before each colon, amounts as fr-CA writes them', async () => {
+    const { sessionId } = await createSession(base, 'EFT', { amount: 1234.5 });
+    const html = await (await fetch(`${base}/app/?sessionId=${sessionId}&lang=fr`)).text();
+    const text = html.replace(/<(style|script)[^>]*>[\s\S]*?<\/\1>/g, '').replace(/<[^>]+>/g, '');
+    assert.ok(text.includes('Montant du paiement\u00a0: 1\u00a0234,50\u00a0$'), 'the amount line');
+    assert.deepEqual(text.match(/[^\u00a0\s]:\s|\s:\s/g)?.filter((match) => !match.startsWith('\u00a0')) ?? [], [], 'no colon without its no-break space');
+  });
+
   test('an ended session opens in its ended state', async () => {
     const cancelled = await createSession(base);
     await fetch(`${base}/api/v2/sessions/${cancelled.sessionId}/cancel`, { method: 'POST', headers: bearer(cancelled.token) });

@@ -115,6 +115,10 @@ describe('details, status and cancel', () => {
       await expectProblem(response, 405);
       assert.equal(response.headers.get('allow'), allow, `${method} ${path}`);
     }
+    // A wrong method is not a call of the endpoint: the history and cancelCalls leave it out.
+    const record = await inspect(base, sessionId);
+    assert.equal(record.cancelCalls, 0);
+    assert.deepEqual(record.history.filter((entry) => entry.httpStatus === 405 || entry.httpStatus === 404), []);
   });
 
   test('unknown paths are 404 ProblemDetails', async () => {

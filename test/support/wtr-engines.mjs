@@ -27,7 +27,8 @@ class WebKitGtkLauncher extends WebdriverLauncher {
   }
 
   async initialize(config, testFiles) {
-    this.#driver = await startWebKitDriver({ paths: this.#paths });
+    // --javascript-can-open-windows-automatically: the popup-mode tests open windows by script.
+    this.#driver = await startWebKitDriver({ paths: this.#paths, browserArgs: ['--javascript-can-open-windows-automatically=true'] });
     this.options = {
       automationProtocol: 'webdriver',
       hostname: this.#driver.hostname,

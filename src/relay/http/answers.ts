@@ -5,7 +5,7 @@ import type { CancelResponse } from '../../protocol/cancel-request.js';
 import type { CancelSettlement } from '../cancel-service.js';
 import type { RateDecision } from './rate-limiter.js';
 
-export type JsonStatus = 200 | 202 | 400 | 401 | 403 | 404 | 413 | 415 | 429 | 500 | 502 | 503;
+export type JsonStatus = 200 | 202 | 400 | 401 | 403 | 404 | 405 | 413 | 415 | 429 | 500 | 502 | 503;
 
 export function json(c: Context, body: object, status: JsonStatus, headers: Record<string, string> = {}): Response {
   return c.json(body, status, { 'cache-control': 'no-store', ...headers });
@@ -32,13 +32,33 @@ export function cancelHttpStatus(response: CancelResponse): JsonStatus {
   }
 }
 
-export function cancelResponseOf(settlement: CancelSettlement): CancelResponse {
+/** A cancel answer with the id that finds its audit lines. */
+export type CorrelatedCancelResponse = CancelResponse & { readonly correlationId: string };
+
+/**
+ * What a token holder is told when the provider did not confirm: nothing of the provider's
+ * own words (status lines, network error codes, its problem details), only that it failed
+ * and the id under which the audit log has the detail.
+ */
+export function failureMessage(retrying: boolean, correlationId: string): string {
+  return retrying
+    ? `the provider has not confirmed the cancel yet; the relay keeps retrying (reference ${correlationId})`
+    : `the provider did not confirm the cancel (reference ${correlationId})`;
+}
+
+export function cancelResponseOf(settlement: CancelSettlement, correlationId: string): CorrelatedCancelResponse {
   return {
     outcome: settlement.outcome,
     ...(settlement.status ? { status: settlement.status } : {}),
     ...(settlement.statusDetails ? { statusDetails: settlement.statusDetails } : {}),
-    ...(settlement.error ? { error: settlement.error } : {}),
+    ...(settlement.outcome === 'failed' ? { error: failureMessage(false, correlationId) } : {}),
+    correlationId,
   };
+}
+
+/** A route that exists answered with a method it does not take. */
+export function methodNotAllowed(c: Context, allow: string): Response {
+  return json(c, { error: `method ${c.req.method.slice(0, 16)} is not allowed here; use ${allow}` }, 405, { allow });
 }
 
 /** Resolves with the promise's value, or undefined once `ms` have passed; clears its timer. */

@@ -15,7 +15,10 @@ export interface RateLimit {
 export type RateDecision = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterMs: number };
 
 export interface RateLimiter {
+  /** Counts one request for `key` and says whether it is within the budget. */
   take(key: string): RateDecision;
+  /** Whether `key` still has budget, without counting anything. */
+  check(key: string): RateDecision;
 }
 
 export function createRateLimiter(
@@ -26,6 +29,12 @@ export function createRateLimiter(
   if (!(windowMs > 0)) throw new RangeError('rate limit window must be positive');
   const windows = new BoundedMap<string, { start: number; count: number }>(maxKeys, now);
   return {
+    check(key) {
+      const time = now();
+      const current = windows.get(key);
+      if (!current || current.count < limit) return { allowed: true };
+      return { allowed: false, retryAfterMs: Math.max(1, current.start + windowMs - time) };
+    },
     take(key) {
       const time = now();
       const current = windows.get(key);
@@ -41,4 +50,4 @@ export function createRateLimiter(
 }
 
 /** A limiter that allows everything, for `rateLimit: false`. */
-export const UNLIMITED: RateLimiter = { take: () => ({ allowed: true }) };
+export const UNLIMITED: RateLimiter = { take: () => ({ allowed: true }), check: () => ({ allowed: true }) };

@@ -79,6 +79,15 @@ export class Ledger {
   }
 
   async #bounded<T>(work: () => Promise<T>): Promise<T> {
+    // This instance's memory answers at once: a timer per call would only cost time.
+    if (!this.store.shared) {
+      try {
+        return await work();
+      } catch (error) {
+        this.#failedAt = this.#now();
+        throw error instanceof LedgerUnavailable ? error : new LedgerUnavailable('the ledger store failed', { cause: error });
+      }
+    }
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new LedgerUnavailable(`the ledger store did not answer within ${this.#timeoutMs} ms`)), this.#timeoutMs);

@@ -10,7 +10,7 @@
  * | `hidden` (tab hidden)                   | now + the away allowance (`away-lapsed`)        |
  * | `intent` (beforeunload, no prompt)      | now + the intent grace (`intent-grace`), if sooner |
  * | `revoke` (still alive after an intent)  | now + the lease (`lease-lapsed`)                |
- * | `confirm` (a cancel request)            | closed: the relay cancels now                   |
+ * | `confirm` (a cancel request)            | claimed by this instance (`confirm`): cancel now |
  * | `ended` (webhook, status read)          | closed: nothing to cancel                       |
  * | every deadline                          | never past the merchant's maximum age (`max-age`) |
  *
@@ -20,6 +20,13 @@
  * asked). A page still alive (`alive`, `hidden`, `revoke`) wins over a claim for a lapsed
  * lease: the claim's `act` then finds the entry changed and cancels nothing. Every doubt
  * keeps the session.
+ *
+ * A cancel under way (a `confirm`, or an `act`) is itself a claim, marked `cancelling`: the
+ * instance running it renews it, and `settle`s it when the provider has answered (closed; a
+ * cancel that failed for good is forgotten, so a later signal or confirm may try again). If
+ * that instance dies or shuts down first, the claim lapses (a shutdown `release`s it at
+ * once) and another instance's sweeper claims it and finishes the cancel: an accepted cancel
+ * outlives the process that accepted it whenever the store does (Redis).
  *
  * Entries hold no token or secret: only the session id, deadlines and the token's expiry.
  */
@@ -72,9 +79,15 @@ export type LedgerEntry =
       readonly state: 'claimed';
       /** When the claim lapses: another sweeper may then take the entry over. */
       readonly deadline: number;
-      readonly rule: LapseRule;
+      /** `confirm` for a page's cancel; otherwise the lapse the sweeper is acting on. */
+      readonly rule: LeaseRule;
       readonly claimId: string;
       readonly statusReadAt: number;
+      /**
+       * The cancel is under way: no page signal revives the session, and whoever takes a
+       * lapsed claim over sends the cancel without asking the provider first.
+       */
+      readonly cancelling?: true;
     })
   | (EntryBase & {
       readonly state: 'closed';
@@ -89,17 +102,21 @@ export type LedgerEntry =
 export type LedgerEvent =
   | { readonly type: 'register'; readonly tokenExpiresAt: number }
   | { readonly type: 'alive' | 'hidden' | 'intent' | 'revoke'; readonly tokenExpiresAt: number }
-  | { readonly type: 'confirm'; readonly tokenExpiresAt: number }
+  /** `claimId`: this instance's claim on the cancel it is about to send. */
+  | { readonly type: 'confirm'; readonly tokenExpiresAt: number; readonly claimId: string }
   | { readonly type: 'ended'; readonly status: SessionStatus }
   | { readonly type: 'status-read' }
   | { readonly type: 'claim'; readonly claimId: string }
   | { readonly type: 'renew'; readonly claimId: string }
   | { readonly type: 'act'; readonly claimId: string }
-  | { readonly type: 'release'; readonly claimId: string; readonly retryInMs: number };
+  | { readonly type: 'release'; readonly claimId: string; readonly retryInMs: number }
+  /** The provider answered the cancel: `ended` when it said the session was over already; `failed` when it never could. */
+  | { readonly type: 'settle'; readonly claimId: string; readonly ended?: SessionStatus; readonly failed?: boolean };
 
 export type LedgerVerdict =
   | 'tracked' // the entry is live with its new deadline
-  | 'act' // cancel now (a confirm, or a claim acted on)
+  | 'act' // cancel now (a confirm, or a claim acted on): the entry is this caller's cancelling claim
+  | 'cancelling' // a confirm found another live claim cancelling the session: nothing more is sent
   | 'claimed' // this sweeper holds the entry: read the status, then act, end or release
   | 'closed' // the entry was closed already: nothing more happens (one provider call per session)
   | 'ended' // the session is over at the provider: nothing to cancel
@@ -165,7 +182,14 @@ function closed(base: EntryBase, now: number, settings: LedgerSettings, closedBy
 }
 
 /** Rules a live page can overturn: the shopper turning out to be there is never cancelled. */
-const PAGE_CAN_REVIVE: ReadonlySet<LapseRule> = new Set(['never-alive', 'lease-lapsed', 'away-lapsed', 'intent-grace']);
+const PAGE_CAN_REVIVE: ReadonlySet<LeaseRule> = new Set(['never-alive', 'lease-lapsed', 'away-lapsed', 'intent-grace']);
+const isRevivable = (rule: LeaseRule): boolean => PAGE_CAN_REVIVE.has(rule);
+
+/** The entry as a claim of `claimId` that is sending the cancel, held for a claim's time. */
+function cancellingClaim(base: EntryBase, rule: LeaseRule, statusReadAt: number, claimId: string, now: number, settings: LedgerSettings): LedgerEntry {
+  const { sessionId, tokenExpiresAt, firstSeenAt, signalAt } = base;
+  return { sessionId, tokenExpiresAt, firstSeenAt, signalAt, rule, statusReadAt, state: 'claimed', claimId, deadline: now + settings.claimMs, cancelling: true };
+}
 
 /**
  * What `event` does to the entry of `sessionId` (lower-cased), which is `entry` (undefined:
@@ -181,7 +205,7 @@ export function stepLedger(sessionId: string, entry: LedgerEntry | undefined, ev
     case 'intent':
     case 'revoke': {
       if (entry?.state === 'closed') return keep(entry, 'closed');
-      if (entry?.state === 'claimed' && !(PAGE_CAN_REVIVE.has(entry.rule) && event.type !== 'intent' && event.type !== 'register')) {
+      if (entry?.state === 'claimed' && (entry.cancelling || !(isRevivable(entry.rule) && event.type !== 'intent' && event.type !== 'register'))) {
         return keep(entry, 'closed');
       }
       if (event.type === 'register' && entry) return keep(entry, 'tracked');
@@ -199,9 +223,12 @@ export function stepLedger(sessionId: string, entry: LedgerEntry | undefined, ev
     }
     case 'confirm': {
       if (entry?.state === 'closed') return keep(entry, 'closed');
+      // Someone is sending this cancel now; a claim that lapsed is taken over (its holder died).
+      if (entry?.state === 'claimed' && entry.cancelling && entry.deadline > now) return keep(entry, 'cancelling');
       // A confirm wins over anything pending, a sweeper's claim included: the shopper left.
       const base: EntryBase = entry ?? { sessionId, tokenExpiresAt: event.tokenExpiresAt, firstSeenAt: now, signalAt: now };
-      return store(closed({ ...base, signalAt: now }, now, settings, 'cancel'), 'act');
+      const tokenExpiresAt = Math.max(base.tokenExpiresAt, event.tokenExpiresAt);
+      return store(cancellingClaim({ ...base, tokenExpiresAt, signalAt: now }, 'confirm', entry?.statusReadAt ?? 0, event.claimId, now, settings), 'act');
     }
     case 'ended': {
       if (entry?.state === 'closed') return keep(entry, 'closed');
@@ -218,6 +245,7 @@ export function stepLedger(sessionId: string, entry: LedgerEntry | undefined, ev
       if (entry.deadline > now) return keep(entry, entry.state === 'live' ? 'not-due' : 'lost-claim');
       // Past the token's expiry the session is expiring at the provider: no cancel, no doubt.
       if (entry.tokenExpiresAt <= now) return store(undefined, 'expired');
+      if (entry.state === 'claimed' && entry.cancelling) return store(cancellingClaim(entry, entry.rule, entry.statusReadAt, event.claimId, now, settings), 'claimed');
       const { sessionId: id, tokenExpiresAt, firstSeenAt, signalAt, rule } = entry;
       const statusReadAt = entry.statusReadAt;
       return store({ sessionId: id, tokenExpiresAt, firstSeenAt, signalAt, rule, statusReadAt, state: 'claimed', claimId: event.claimId, deadline: now + settings.claimMs }, 'claimed');
@@ -226,12 +254,22 @@ export function stepLedger(sessionId: string, entry: LedgerEntry | undefined, ev
       if (entry?.state !== 'claimed' || entry.claimId !== event.claimId) return keep(entry, 'lost-claim');
       return store({ ...entry, deadline: now + settings.claimMs }, 'claimed');
     case 'act':
-      if (entry?.state !== 'claimed' || entry.claimId !== event.claimId) return keep(entry, 'lost-claim');
-      return store(closed(entry, now, settings, 'cancel'), 'act');
+      if (entry?.state !== 'claimed' || entry.claimId !== event.claimId || entry.cancelling) return keep(entry, 'lost-claim');
+      return store(cancellingClaim(entry, entry.rule, entry.statusReadAt, event.claimId, now, settings), 'act');
     case 'release': {
       if (entry?.state !== 'claimed' || entry.claimId !== event.claimId) return keep(entry, 'lost-claim');
-      const { claimId: _claimId, ...rest } = entry;
-      return store({ ...rest, state: 'live', deadline: now + event.retryInMs }, 'tracked');
+      // A cancel under way stays a claim, lapsing after retryInMs (0: at once) for another sweeper.
+      if (entry.cancelling) return store({ ...entry, deadline: now + event.retryInMs }, 'claimed');
+      const { claimId: _claimId, cancelling: _cancelling, ...rest } = entry;
+      // Only a lapse is ever released (a confirm's claim is always cancelling).
+      const rule: LapseRule = rest.rule === 'confirm' ? 'lease-lapsed' : rest.rule;
+      return store({ ...rest, rule, state: 'live', deadline: now + event.retryInMs }, 'tracked');
+    }
+    case 'settle': {
+      if (entry?.state !== 'claimed' || entry.claimId !== event.claimId) return keep(entry, 'lost-claim');
+      // Failed for good (the retry window ran out): forgotten, so a later signal or confirm tries again.
+      if (event.failed) return store(undefined, 'closed');
+      return store(event.ended ? closed(entry, now, settings, 'ended', event.ended) : closed(entry, now, settings, 'cancel'), 'closed');
     }
   }
 }

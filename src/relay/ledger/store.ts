@@ -5,6 +5,8 @@
  * whose deadline has passed. Web-standard code only.
  */
 
+import { MinHeap } from '../min-heap.js';
+
 export interface StoredEntry {
   /** The entry as stored (JSON); the compare-and-set compares exactly this text. */
   readonly text: string;
@@ -20,7 +22,10 @@ export interface EntryWrite {
 }
 
 export interface LedgerStore {
-  /** True when entries outlive this relay instance (other instances share them). */
+  /**
+   * True when entries outlive this relay instance (other instances share them). A store that is
+   * not shared lives in this process and answers without I/O, so its calls are not timed out.
+   */
   readonly shared: boolean;
   get(sessionId: string): Promise<StoredEntry | undefined>;
   /**
@@ -50,13 +55,30 @@ interface Held {
   readonly text: string;
   readonly dueAt: number | undefined;
   readonly keepUntil: number;
+  /** Which write this is: a heap item for an older write of the same id is stale. */
+  readonly version: number;
 }
 
+interface HeapItem {
+  readonly id: string;
+  readonly version: number;
+}
+
+/**
+ * Entries in a Map (oldest write first, for eviction), plus two min-heaps with lazy deletion:
+ * one by due time, so a sweep reads only what is due instead of scanning every entry, and one
+ * by keep-until, so forgetting old entries costs only the ones forgotten. A rewrite leaves its
+ * older heap items behind as stale; they are skipped when popped, and the heaps are rebuilt
+ * when stale items outnumber live entries, which keeps every operation amortised O(log n).
+ */
 class MemoryLedgerStore implements LedgerStore {
   readonly shared = false;
   readonly #entries = new Map<string, Held>();
+  readonly #due = new MinHeap<HeapItem>();
+  readonly #forget = new MinHeap<HeapItem>();
   readonly #maxSessions: number;
   readonly #now: () => number;
+  #version = 0;
 
   constructor(maxSessions: number, now: () => number) {
     this.#maxSessions = maxSessions;
@@ -74,20 +96,28 @@ class MemoryLedgerStore implements LedgerStore {
     this.#entries.delete(sessionId);
     if (write.text === undefined) return true;
     if (this.#entries.size >= this.#maxSessions) this.#evictOne();
-    this.#entries.set(sessionId, { text: write.text, dueAt: write.dueAt, keepUntil: write.keepUntil });
+    const version = ++this.#version;
+    this.#entries.set(sessionId, { text: write.text, dueAt: write.dueAt, keepUntil: write.keepUntil, version });
+    if (write.dueAt !== undefined) this.#due.push(write.dueAt, { id: sessionId, version });
+    this.#forget.push(write.keepUntil, { id: sessionId, version });
+    if (this.#due.size + this.#forget.size > 4 * this.#entries.size + 1024) this.#rebuild();
     return true;
   }
 
   async due(now: number, limit: number): Promise<string[]> {
-    const due: Array<[string, number]> = [];
-    for (const [id, held] of this.#entries) {
-      if (held.keepUntil <= now) this.#entries.delete(id);
-      else if (held.dueAt !== undefined && held.dueAt <= now) due.push([id, held.dueAt]);
+    this.#forgetUntil(now);
+    const due: string[] = [];
+    const seen: Array<[number, HeapItem]> = [];
+    while (due.length < limit && (this.#due.peekKey() ?? Infinity) <= now) {
+      const key = this.#due.peekKey()!;
+      const item = this.#due.pop()!;
+      if (!this.#current(item)) continue;
+      due.push(item.id);
+      seen.push([key, item]);
     }
-    return due
-      .sort((a, b) => a[1] - b[1])
-      .slice(0, limit)
-      .map(([id]) => id);
+    // Still due until a write moves them: put back for the next sweep.
+    for (const [key, item] of seen) this.#due.push(key, item);
+    return due;
   }
 
   async size(): Promise<number> {
@@ -96,6 +126,19 @@ class MemoryLedgerStore implements LedgerStore {
 
   async close(): Promise<void> {
     this.#entries.clear();
+    this.#due.clear();
+    this.#forget.clear();
+  }
+
+  #current(item: HeapItem): boolean {
+    return this.#entries.get(item.id)?.version === item.version;
+  }
+
+  #forgetUntil(now: number): void {
+    while ((this.#forget.peekKey() ?? Infinity) <= now) {
+      const item = this.#forget.pop()!;
+      if (this.#current(item)) this.#entries.delete(item.id);
+    }
   }
 
   #live(sessionId: string): Held | undefined {
@@ -105,6 +148,15 @@ class MemoryLedgerStore implements LedgerStore {
       return undefined;
     }
     return held;
+  }
+
+  #rebuild(): void {
+    this.#due.clear();
+    this.#forget.clear();
+    for (const [id, held] of this.#entries) {
+      if (held.dueAt !== undefined) this.#due.push(held.dueAt, { id, version: held.version });
+      this.#forget.push(held.keepUntil, { id, version: held.version });
+    }
   }
 
   /** The oldest write goes: a closed entry or a long-silent page, never one written just now. */

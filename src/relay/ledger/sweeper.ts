@@ -6,8 +6,9 @@
  */
 
 import type { SessionStatus } from '../../protocol/status.js';
+import type { ClaimKeeper } from './claims.js';
 import { LedgerUnavailable, type Ledger } from './ledger.js';
-import type { LapseRule, LedgerEntry } from './rules.js';
+import type { LeaseRule, LedgerEntry } from './rules.js';
 
 export type StatusReading =
   | { readonly kind: 'live' }
@@ -19,13 +20,19 @@ export type ClaimedEntry = Extract<LedgerEntry, { state: 'claimed' }>;
 
 export interface SweeperOptions {
   readonly ledger: Ledger;
+  /** This instance's claims, renewed each tick (the sweeper's own and the cancels under way). */
+  readonly claims: ClaimKeeper;
   readonly intervalMs: number;
   /** Reads the provider status of a claimed session. Never rejects. */
   readonly readStatus: (sessionId: string) => Promise<StatusReading>;
-  /** Cancels a session whose deadline lapsed by `rule`; resolves when the cancel settled. Never rejects. */
-  readonly cancel: (entry: ClaimedEntry, rule: LapseRule) => Promise<unknown>;
+  /**
+   * Sends the cancel of a claimed entry (its claim is cancelling: a lapse acted on, or a
+   * cancel another instance accepted and did not finish) and settles the claim; resolves
+   * when done. Never rejects.
+   */
+  readonly cancel: (entry: ClaimedEntry) => Promise<unknown>;
   /** Something notable that is not a cancel: a session kept, ended or expired, a store failure. */
-  readonly report: (line: { readonly event: string; readonly sessionId?: string; readonly rule?: LapseRule; readonly status?: string; readonly error?: string }) => void;
+  readonly report: (line: { readonly event: string; readonly sessionId?: string; readonly rule?: LeaseRule; readonly status?: string; readonly error?: string }) => void;
   /** Most entries acted on at once; the rest wait for the next tick. Default 64. */
   readonly concurrency?: number;
 }
@@ -65,7 +72,7 @@ export class Sweeper {
     if (now - this.#lastTick > Math.max(3 * this.#options.intervalMs, 5000)) this.#upSince = now;
     this.#lastTick = now;
     try {
-      await this.#renewClaims();
+      await this.#options.claims.renewDue();
       const room = (this.#options.concurrency ?? 64) - this.#working.size;
       if (room <= 0) return;
       const due = await this.#options.ledger.due(Math.min(BATCH, room));
@@ -76,7 +83,11 @@ export class Sweeper {
         if (claim.verdict === 'expired') this.#options.report({ event: 'expired', sessionId });
         if (claim.verdict === 'unknown') await this.#forget(sessionId);
         if (claim.verdict !== 'claimed' || claim.entry?.state !== 'claimed') continue;
-        const done = this.#act(claim.entry).finally(() => this.#working.delete(claimId));
+        this.#options.claims.hold(sessionId, claimId);
+        const done = this.#act(claim.entry).finally(() => {
+          this.#working.delete(claimId);
+          this.#options.claims.drop(claimId);
+        });
         this.#working.set(claimId, { sessionId, done });
       }
     } catch (error) {
@@ -86,10 +97,15 @@ export class Sweeper {
     }
   }
 
-  /** Stops claiming; waits up to `timeoutMs` for the work in hand. Returns how many were left (their claims lapse for another instance). */
-  async stop(timeoutMs: number): Promise<number> {
+  /** Stops claiming at once. */
+  halt(): void {
     this.#stopped = true;
     clearInterval(this.#timer);
+  }
+
+  /** Stops claiming; waits up to `timeoutMs` for the work in hand. Returns how many were left (their claims lapse for another instance). */
+  async stop(timeoutMs: number): Promise<number> {
+    this.halt();
     const work = [...this.#working.values()].map((item) => item.done);
     if (work.length === 0) return 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -106,6 +122,14 @@ export class Sweeper {
     const { ledger } = this.#options;
     const { sessionId, claimId, rule } = entry;
     try {
+      // A cancel another instance accepted and never finished: finish it (a 400 from the
+      // provider already means "over", so no status read first). No page signal can undo an
+      // accepted cancel, so this instance's own listening time does not matter here.
+      if (entry.cancelling) {
+        this.#options.report({ event: 'taken-over', sessionId, rule });
+        await this.#options.cancel(entry);
+        return;
+      }
       if (rule !== 'max-age' && this.#deaf()) {
         // The relay (or its store) was not listening for a whole lease: the page may have been
         // beating into the void. It gets a lease to be heard before its silence counts.
@@ -125,13 +149,18 @@ export class Sweeper {
         this.#options.report({ event: 'kept', sessionId, rule, error: reading.error });
         return;
       }
+      if (this.#stopped) {
+        // Shutting down: handed straight back, for another instance (or this one, restarted).
+        await ledger.apply(sessionId, { type: 'release', claimId, retryInMs: 0 });
+        return;
+      }
       // Still live: the cancel goes ahead only if no page signal overtook the claim meanwhile.
       const act = await ledger.apply(sessionId, { type: 'act', claimId });
-      if (act.verdict !== 'act') {
+      if (act.verdict !== 'act' || act.entry?.state !== 'claimed') {
         this.#options.report({ event: 'kept', sessionId, rule, error: 'the page signalled while the status was read' });
         return;
       }
-      await this.#options.cancel(entry, rule);
+      await this.#options.cancel(act.entry);
     } catch (error) {
       // The store failed mid-way: the claim lapses and a sweep looks at the entry again.
       const message = error instanceof LedgerUnavailable ? error.message : 'internal error';
@@ -143,13 +172,6 @@ export class Sweeper {
   #deaf(): boolean {
     const { ledger } = this.#options;
     return ledger.now() - Math.max(this.#upSince, ledger.failedAt) < ledger.settings.leaseMs;
-  }
-
-  async #renewClaims(): Promise<void> {
-    const { ledger } = this.#options;
-    for (const [claimId, { sessionId }] of this.#working) {
-      await ledger.apply(sessionId, { type: 'renew', claimId }).catch(() => undefined);
-    }
   }
 
   /** A due id with no entry (it expired in Redis): drops it from the due index. */

@@ -1,5 +1,5 @@
 /**
- * HTTP client for the provider's session API (PROVIDER.md). It authenticates, bounds every
+ * HTTP client for the provider's session API (docs/provider.md). It authenticates, bounds every
  * request with a timeout, re-authorizes once on a 401, and turns transport failures into
  * ProviderError. It does not retry and does not interpret statuses: callers decide what a
  * 400 or 404 means for them. No credential or token ever reaches an error message.
@@ -10,6 +10,7 @@ import { AccessTokenCache, type AccessToken } from './access-token.js';
 import { parseRetryAfterMs } from '../backoff.js';
 import { utf8ToBase64 } from '../base64url.js';
 import { isTransientHttpStatus, ProviderError } from './error.js';
+import { boundedSignal, type AbortLike } from '../abort.js';
 
 export interface ProviderCredentials {
   /** The provider's base URL, e.g. https://payments-uat.flinksapp.com or the sandbox's URL. */
@@ -117,17 +118,17 @@ export class ProviderClient {
   }
 
   /** `POST /api/v2/sessions/{id}/cancel` (no body). */
-  cancelSession(sessionId: string, signal?: AbortSignal): Promise<ProviderReply> {
+  cancelSession(sessionId: string, signal?: AbortLike): Promise<ProviderReply> {
     return this.#withToken('POST', `api/v2/sessions/${encodeURIComponent(sessionId)}/cancel`, signal);
   }
 
-  /** `GET /api/v2/sessions/{id}/status`, with the Bearer token (PROVIDER.md decision). */
-  sessionStatus(sessionId: string, signal?: AbortSignal): Promise<ProviderReply> {
+  /** `GET /api/v2/sessions/{id}/status`, with the Bearer token (docs/provider.md decision). */
+  sessionStatus(sessionId: string, signal?: AbortLike): Promise<ProviderReply> {
     return this.#withToken('GET', `api/v2/sessions/${encodeURIComponent(sessionId)}/status`, signal);
   }
 
   /** Sends with the cached token; on a 401 forgets it and tries once more with a fresh one. */
-  async #withToken(method: string, path: string, signal: AbortSignal | undefined): Promise<ProviderReply> {
+  async #withToken(method: string, path: string, signal: AbortLike | undefined): Promise<ProviderReply> {
     const token = await this.#tokens.get();
     const reply = await this.#send(method, path, { token, signal });
     if (reply.httpStatus !== 401) return reply;
@@ -143,14 +144,14 @@ export class ProviderClient {
       body?: string;
       json?: boolean;
       headers?: Record<string, string>;
-      signal?: AbortSignal | undefined;
+      signal?: AbortLike | undefined;
     },
   ): Promise<ProviderReply> {
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.json) headers['content-type'] = 'application/json';
-    const timeout = AbortSignal.timeout(this.#timeoutMs);
-    const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+    const bounded = boundedSignal(this.#timeoutMs, options.signal);
+    const { signal } = bounded;
     const what = `${method} /${path}`;
     try {
       const response = await this.#fetch(new URL(path, this.#baseUrl), {
@@ -158,8 +159,18 @@ export class ProviderClient {
         headers,
         ...(options.body === undefined ? {} : { body: options.body }),
         signal,
-        redirect: 'error',
+        // Never followed (it would carry the credentials elsewhere). 'manual', not 'error':
+        // Cloudflare's workerd accepts only 'follow' and 'manual'.
+        redirect: 'manual',
       });
+      // Browsers show a manual redirect as an opaque status 0, server runtimes as the 3xx.
+      if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+        await response.body?.cancel();
+        throw new ProviderError(`${what}: the provider answered with a redirect (HTTP ${response.status}), never followed: check the provider URL`, {
+          httpStatus: response.status,
+          transient: false,
+        });
+      }
       const text = await response.text();
       let body: unknown;
       try {
@@ -169,13 +180,16 @@ export class ProviderClient {
       }
       return { httpStatus: response.status, body, retryAfterMs: parseRetryAfterMs(response.headers.get('retry-after')) };
     } catch (error) {
-      if (timeout.aborted) {
+      if (error instanceof ProviderError) throw error;
+      if (bounded.timedOut()) {
         throw new ProviderError(`${what}: the provider did not answer within ${this.#timeoutMs} ms`, { transient: true });
       }
       if (options.signal?.aborted) throw new ProviderError(`${what}: aborted`, { transient: true, cause: error });
       throw new ProviderError(`${what}: could not reach the provider (${describeNetworkError(error)})`, {
         transient: true,
       });
+    } finally {
+      bounded.dispose();
     }
   }
 }

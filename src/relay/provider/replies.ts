@@ -1,5 +1,5 @@
 /**
- * What the provider's answers mean for the relay (PROVIDER.md, "Cancel"). Pure: replies in,
+ * What the provider's answers mean for the relay (docs/provider.md, "Cancel"). Pure: replies in,
  * meanings out. Transient or unexpected answers become ProviderError so the retry loop can
  * tell them apart.
  */

@@ -6,13 +6,13 @@
  */
 
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { MAX_BEACON_BODY_BYTES } from '../../protocol/beacon-body.js';
 import { parseSignalRequest, type SignalResponse } from '../../protocol/signal-request.js';
 import type { SessionStatus } from '../../protocol/status.js';
 import { verifyCancelToken } from '../cancel-token.js';
 import type { RelayContext } from '../context.js';
-import { json, tooManyRequests } from '../http/answers.js';
+import { refusedLine } from '../audit.js';
+import { json, methodNotAllowed, tooManyRequests } from '../http/answers.js';
 import { LedgerUnavailable, type LedgerResult } from '../ledger/ledger.js';
 import { readText } from './read-body.js';
 
@@ -26,23 +26,38 @@ export function signalsRoute(ctx: RelayContext): Hono {
   const route = new Hono();
   route.post(
     '/',
-    ctx.limitByClientIp(ctx.limiters.signalIp, { error: 'too many requests' }),
-    bodyLimit({ maxSize: MAX_BEACON_BODY_BYTES, onError: (c) => json(c, { error: `body is larger than ${MAX_BEACON_BODY_BYTES} bytes` }, 413) }),
+    ctx.limitByClientIp(ctx.limiters.signalIp, 'signals', { error: 'too many requests' }),
     async (c) => {
       const { ledger, config } = ctx;
       if (!ledger || !config.leases) return json(c, { error: 'leases are not enabled on this relay' }, 404);
       const heartbeatMs = config.leases.heartbeatMs;
-      const text = await readText(c);
-      if (text === undefined) return json(c, { error: 'the body could not be read' }, 400);
+      const read = await readText(c, MAX_BEACON_BODY_BYTES);
+      if (!read.ok) {
+        return read.reason === 'too-large'
+          ? json(c, { error: `body is larger than ${MAX_BEACON_BODY_BYTES} bytes` }, 413)
+          : json(c, { error: 'the body could not be read' }, 400);
+      }
+      const text = read.body;
       const parsed = parseSignalRequest(text, c.req.header('content-type'));
       if (!parsed.ok) return json(c, { error: parsed.message }, parsed.code === 'unsupported-media-type' ? 415 : 400);
       const { sessionId, token, signal } = parsed.value;
-      if (!ctx.isAllowedOrigin(c.req.header('origin'))) return json(c, { error: 'origin not allowed' }, 403);
+      const origin = c.req.header('origin');
+      const refuse = (reason: string) => ctx.refused({ route: 'signals', reason }, () => ctx.log(refusedLine('signals', reason, sessionId, origin, new Date())));
+      if (!ctx.isAllowedOrigin(origin)) {
+        refuse('origin not allowed');
+        return json(c, { error: 'origin not allowed' }, 403);
+      }
       const verification = await verifyCancelToken(token, sessionId, config.tokenKeys);
-      if (!verification.ok) return json(c, { error: 'invalid or expired cancel token' }, 403);
+      if (!verification.ok) {
+        refuse(verification.reason);
+        return json(c, { error: 'invalid or expired cancel token' }, 403);
+      }
       // Signals have their own per-session budget: they can never use up the one a cancel needs.
-      const decision = ctx.limiters.signalSession.take(sessionId.toLowerCase());
-      if (!decision.allowed) return tooManyRequests(c, decision, { error: 'too many requests' });
+      const decision = ctx.limiters.sessionSignal.take(sessionId.toLowerCase());
+      if (!decision.allowed) {
+        refuse('too many requests for this session');
+        return tooManyRequests(c, decision, { error: 'too many requests' });
+      }
 
       let result: LedgerResult;
       try {
@@ -66,5 +81,6 @@ export function signalsRoute(ctx: RelayContext): Hono {
       return json(c, { status, heartbeatMs } satisfies SignalResponse, 200);
     },
   );
+  route.all('/', (c) => methodNotAllowed(c, 'POST'));
   return route;
 }

@@ -4,11 +4,11 @@
  */
 
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { readBytes } from './read-body.js';
 import { WEBHOOK_SIGNATURE_HEADER } from '../../protocol/webhook.js';
 import { TERMINAL_STATUSES } from '../../protocol/status.js';
 import type { RelayContext } from '../context.js';
-import { json } from '../http/answers.js';
+import { json, methodNotAllowed, tooManyRequests } from '../http/answers.js';
 import { createWebhookReceiver, type StatusChangeEvent } from '../webhook-receiver.js';
 
 /** Webhook bodies are a few hundred bytes; this only stops abuse. */
@@ -43,21 +43,36 @@ export function webhooksRoute(ctx: RelayContext): Hono {
   const route = new Hono();
   route.post(
     '/',
-    bodyLimit({ maxSize: MAX_WEBHOOK_BODY_BYTES, onError: (c) => json(c, { error: `body is larger than ${MAX_WEBHOOK_BODY_BYTES} bytes` }, 413) }),
+    // An address that keeps sending deliveries the relay refuses (forged signatures, replays)
+    // is answered 429 before its body is read. The provider's own deliveries never count.
+    async (c, next) => {
+      const ip = ctx.clientKey(c);
+      const decision = ip === undefined ? ({ allowed: true } as const) : ctx.limiters.webhookRefusalsIp.check(ip);
+      if (!decision.allowed) {
+        ctx.rejections.note({ route: 'webhooks', reason: 'too many refused deliveries from this address' });
+        return tooManyRequests(c, decision, { error: 'too many requests' });
+      }
+      await next();
+    },
     async (c) => {
       if (!receive) return json(c, { error: 'webhooks are not enabled on this relay' }, 404);
-      let raw: Uint8Array;
-      try {
-        raw = new Uint8Array(await c.req.arrayBuffer());
-      } catch {
-        return json(c, { error: 'the body could not be read' }, 400);
+      const read = await readBytes(c, MAX_WEBHOOK_BODY_BYTES);
+      if (!read.ok) {
+        return read.reason === 'too-large'
+          ? json(c, { error: `body is larger than ${MAX_WEBHOOK_BODY_BYTES} bytes` }, 413)
+          : json(c, { error: 'the body could not be read' }, 400);
       }
+      const raw = read.body;
       const result = await receive(raw, c.req.header(WEBHOOK_SIGNATURE_HEADER));
       if (result.httpStatus === 400 || result.httpStatus === 401) {
-        ctx.log({ type: 'bank-pay.webhook', time: new Date().toISOString(), outcome: 'refused', error: result.body.error });
+        const ip = ctx.clientKey(c);
+        if (ip !== undefined) ctx.limiters.webhookRefusalsIp.take(ip);
+        const error = result.body.error;
+        ctx.refused({ route: 'webhooks', reason: error }, () => ctx.log({ type: 'bank-pay.webhook', time: new Date().toISOString(), outcome: 'refused', error }));
       }
       return json(c, result.body, result.httpStatus);
     },
   );
+  route.all('/', (c) => methodNotAllowed(c, 'POST'));
   return route;
 }

@@ -30,7 +30,7 @@ const BANKS = [
   { id: 'caisse-demo', name: 'Caisse Démo' },
 ] as const;
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
@@ -77,6 +77,8 @@ label.field { display: block; margin-bottom: 0.75rem; }
 label.field input { display: block; width: 100%; box-sizing: border-box; margin-top: 0.25rem; padding: 0.5rem; font: inherit; }
 button { font: inherit; padding: 0.5rem 1rem; border-radius: 6px; border: 1px solid #0b57d0; background: #0b57d0; color: #fff; cursor: pointer; }
 button.secondary { background: #fff; color: #0b57d0; }
+button.icon { background: none; border-color: transparent; color: #57606a; font-size: 1.5rem; line-height: 1; padding: 0.25rem 0.6rem; }
+button.icon:hover { color: #1b1f24; background: #f6f8fa; }
 button:focus-visible, input:focus-visible { outline: 2px solid #0b57d0; outline-offset: 2px; }
 .actions { display: flex; gap: 0.5rem; flex-wrap: wrap; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; }
@@ -161,10 +163,10 @@ ${session.guarantee ? `<p>${s('guaranteeOffered')}</p>` : ''}
 <body data-state="${initial}">
 <header>
 <h1>${s('brand')}</h1>
-${session ? `<button type="button" id="bps-close" class="secondary" aria-label="${s('closeLabel')}">${s('close')}</button>` : ''}
+${session ? `<button type="button" id="bps-close" class="icon" aria-label="${s('closeLabel')}" title="${s('closeLabel')}"><span aria-hidden="true">${s('close')}</span></button>` : ''}
 </header>
 <main>
-${session ? `<p>${s('paymentTo')}: <strong>${escapeHtml(amount)}</strong></p>` : ''}
+${session ? `<p>${s('paymentTo')} <strong>${escapeHtml(amount)}</strong></p>` : ''}
 ${views.join('\n')}
 <p id="bps-status" role="status" aria-live="polite"></p>
 <p class="notice">${s('sandboxNotice')}</p>

@@ -7,8 +7,10 @@ export interface HostedStrings {
   readonly locale: string;
   readonly title: string;
   readonly brand: string;
+  /** The close control's glyph: the label is `closeLabel`, unlike the merchant's own "Cancel payment". */
   readonly close: string;
   readonly closeLabel: string;
+  /** With its colon (French puts a no-break space before it). */
   readonly paymentTo: string;
   readonly amountNone: string;
   readonly chooseBank: string;
@@ -52,9 +54,9 @@ const EN: HostedStrings = {
   locale: 'en-CA',
   title: 'Pay by bank',
   brand: 'Sandbox Pay',
-  close: 'Close',
+  close: '×',
   closeLabel: 'Close and leave the payment',
-  paymentTo: 'Payment amount',
+  paymentTo: 'Payment amount:',
   amountNone: 'Amount set at your bank',
   chooseBank: 'Choose your bank',
   chooseBankLegend: 'Banks',
@@ -97,14 +99,14 @@ const FR: HostedStrings = {
   locale: 'fr-CA',
   title: 'Payer par virement bancaire',
   brand: 'Paiement bac à sable',
-  close: 'Fermer',
+  close: '×',
   closeLabel: 'Fermer et quitter le paiement',
-  paymentTo: 'Montant du paiement',
+  paymentTo: 'Montant du paiement\u00a0:',
   amountNone: 'Montant choisi à votre banque',
   chooseBank: 'Choisissez votre banque',
   chooseBankLegend: 'Banques',
   signIn: 'Connectez-vous à votre banque',
-  signInIntro: 'Ceci est un bac à sable : tout nom d’utilisateur et mot de passe conviennent.',
+  signInIntro: 'Ceci est un bac à sable\u00a0: tout nom d’utilisateur et mot de passe conviennent.',
   username: 'Nom d’utilisateur',
   password: 'Mot de passe',
   chooseAccount: 'Choisissez un compte',
@@ -134,7 +136,7 @@ const FR: HostedStrings = {
   notFound: 'Session introuvable',
   notFoundText: 'Ce lien de paiement n’est pas valide. Retournez chez le marchand pour recommencer.',
   working: 'Veuillez patienter…',
-  sandboxNotice: 'Bac à sable : aucune vraie banque ni vrai argent.',
+  sandboxNotice: 'Bac à sable\u00a0: aucune vraie banque ni vrai argent.',
 };
 
 export function hostedStrings(language: PageLanguage): HostedStrings {

@@ -7,10 +7,10 @@
 import type { Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { isSessionId } from '../../protocol/session-id.js';
-import { readJsonBody } from '../body.js';
+import { limitBody, readJsonBody } from '../body.js';
 import { applyFaultRequest, NO_FAULTS } from '../faults.js';
 import { validateForceRequest } from '../force-request.js';
-import { jsonResponse, methodNotAllowed, problemResponse, validationProblem } from '../problem.js';
+import { jsonResponse, problemResponse, validationProblem } from '../problem.js';
 import { controlView, spelledStatus } from '../session.js';
 import type { SessionRecord } from '../session-store.js';
 import { resetSandboxState, type SandboxEnv, type SandboxState } from '../state.js';
@@ -33,7 +33,7 @@ function findSession(c: Context<SandboxEnv>, state: SandboxState): SessionRecord
 async function force(c: Context<SandboxEnv>, state: SandboxState): Promise<Response> {
   const record = findSession(c, state);
   if (record instanceof Response) return record;
-  const body = await readJsonBody(c.req.raw, state.config.maxBodyBytes, c.req.path);
+  const body = await readJsonBody(c.req.raw, c.req.path);
   if (!body.ok) return body.response;
   const request = validateForceRequest(body.value);
   if (!request.ok) return validationProblem(request.errors, c.req.path);
@@ -51,7 +51,7 @@ async function force(c: Context<SandboxEnv>, state: SandboxState): Promise<Respo
 }
 
 async function setFaults(c: Context<SandboxEnv>, state: SandboxState, mode: 'replace' | 'merge'): Promise<Response> {
-  const body = await readJsonBody(c.req.raw, state.config.maxBodyBytes, c.req.path);
+  const body = await readJsonBody(c.req.raw, c.req.path);
   if (!body.ok) return body.response;
   const result = applyFaultRequest(mode === 'replace' ? NO_FAULTS : state.faults, body.value);
   if (!result.ok) return validationProblem(result.errors, c.req.path);
@@ -64,6 +64,7 @@ export function mountControls(app: Hono<SandboxEnv>, state: SandboxState): void 
     '/sandbox/*',
     cors({ origin: [...state.config.allowedOrigins], allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], allowHeaders: ['Content-Type'] }),
   );
+  app.use('/sandbox/*', limitBody(state.config.maxBodyBytes));
 
   const describe = () =>
     jsonResponse({
@@ -121,17 +122,4 @@ export function mountControls(app: Hono<SandboxEnv>, state: SandboxState): void 
     resetSandboxState(state);
     return new Response(null, { status: 204 });
   });
-
-  const allowed: ReadonlyArray<readonly [string, readonly string[]]> = [
-    ['/', ['GET', 'HEAD']],
-    ['/sandbox', ['GET', 'HEAD']],
-    ['/sandbox/sessions', ['GET', 'HEAD']],
-    ['/sandbox/sessions/:sessionId', ['GET', 'HEAD']],
-    ['/sandbox/sessions/:sessionId/force', ['POST']],
-    ['/sandbox/faults', ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE']],
-    ['/sandbox/webhooks', ['GET', 'HEAD', 'DELETE']],
-    ['/sandbox/tokens', ['DELETE']],
-    ['/sandbox/reset', ['POST']],
-  ];
-  for (const [path, methods] of allowed) app.all(path, (c) => methodNotAllowed(methods, c.req.path));
 }

@@ -8,11 +8,12 @@
 import type { Context, Hono } from 'hono';
 import { isSessionId } from '../../protocol/session-id.js';
 import type { SessionStatus } from '../../protocol/status.js';
-import { isPlainObject, readJsonBody } from '../body.js';
+import { isPlainObject, limitBody, readJsonBody } from '../body.js';
 import { renderHostedPage, type HostedView } from '../hosted/page.js';
 import { pageLanguage } from '../hosted/strings.js';
-import { jsonResponse, methodNotAllowed, problemResponse, validationProblem } from '../problem.js';
+import { jsonResponse, problemResponse, validationProblem } from '../problem.js';
 import { languageOf, spelledStatus } from '../session.js';
+import type { SandboxCoop, SandboxFraming } from '../options.js';
 import type { SessionRecord } from '../session-store.js';
 import type { SandboxEnv, SandboxState } from '../state.js';
 
@@ -32,11 +33,23 @@ function initialViewFor(status: SessionStatus): HostedView {
   }
 }
 
+interface HostedPagePolicy {
+  /** `deny`: no page may frame it, the allowed origins included. Default `allow`. */
+  readonly framing?: SandboxFraming;
+  /** Sent as `Cross-Origin-Opener-Policy` when set. */
+  readonly coop?: SandboxCoop | undefined;
+}
+
 /**
  * Headers of the page. `frame-ancestors` lists the allowed merchant origins, so a page on any
- * other origin cannot frame it; scripts and styles run only with this response's nonce.
+ * other origin cannot frame it (or is `'none'` when framing is denied); scripts and styles run
+ * only with this response's nonce.
  */
-export function hostedPageHeaders(allowedOrigins: readonly string[], nonce: string): Record<string, string> {
+function hostedPageHeaders(
+  allowedOrigins: readonly string[],
+  nonce: string,
+  { framing = 'allow', coop }: HostedPagePolicy = {},
+): Record<string, string> {
   const csp = [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
@@ -45,9 +58,10 @@ export function hostedPageHeaders(allowedOrigins: readonly string[], nonce: stri
     "img-src 'self' data:",
     "form-action 'none'",
     "base-uri 'none'",
-    `frame-ancestors ${allowedOrigins.join(' ')}`,
+    `frame-ancestors ${framing === 'deny' ? "'none'" : allowedOrigins.join(' ')}`,
   ].join('; ');
   return {
+    ...(coop ? { 'Cross-Origin-Opener-Policy': coop } : {}),
     'Content-Type': 'text/html; charset=utf-8',
     'Content-Security-Policy': csp,
     'Cache-Control': 'no-store',
@@ -62,7 +76,7 @@ function newNonce(): string {
 
 function servePage(c: Context<SandboxEnv>, state: SandboxState): Response {
   const nonce = newNonce();
-  const headers = hostedPageHeaders(state.config.allowedOrigins, nonce);
+  const headers = hostedPageHeaders(state.config.allowedOrigins, nonce, state.config);
   const sessionId = c.req.query('sessionId') ?? '';
   const record = isSessionId(sessionId) ? state.store.get(sessionId) : undefined;
   const language = pageLanguage(c.req.query('lang'), record ? languageOf(record.session) : undefined);
@@ -90,7 +104,7 @@ function findSession(c: Context<SandboxEnv>, state: SandboxState): SessionRecord
 async function recordStep(c: Context<SandboxEnv>, state: SandboxState): Promise<Response> {
   const record = findSession(c, state);
   if (record instanceof Response) return record;
-  const body = await readJsonBody(c.req.raw, state.config.maxBodyBytes, c.req.path);
+  const body = await readJsonBody(c.req.raw, c.req.path);
   if (!body.ok) return body.response;
   const value = body.value;
   if (!isPlainObject(value)) return validationProblem([{ field: 'body', message: 'must be a JSON object' }], c.req.path);
@@ -132,14 +146,7 @@ export function mountHostedFlow(app: Hono<SandboxEnv>, state: SandboxState): voi
     if (record instanceof Response) return record;
     return jsonResponse({ status: spelledStatus(record.session) });
   });
+  app.use('/app/api/*', limitBody(state.config.maxBodyBytes));
   app.post('/app/api/sessions/:sessionId/step', (c) => recordStep(c, state));
   app.post('/app/api/sessions/:sessionId/complete', (c) => complete(c, state));
-
-  const allowed: ReadonlyArray<readonly [string, readonly string[]]> = [
-    ['/app/', ['GET', 'HEAD']],
-    ['/app/api/sessions/:sessionId/state', ['GET', 'HEAD']],
-    ['/app/api/sessions/:sessionId/step', ['POST']],
-    ['/app/api/sessions/:sessionId/complete', ['POST']],
-  ];
-  for (const [path, methods] of allowed) app.all(path, (c) => methodNotAllowed(methods, c.req.path));
 }

@@ -1,14 +1,14 @@
 /**
- * The provider API as PROVIDER.md documents it: authorize, initiate, details, status and
+ * The provider API as docs/provider.md describes it: authorize, initiate, details, status and
  * cancel, with its status codes and ProblemDetails errors, behind fault injection.
  */
 
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { isSessionId } from '../../protocol/session-id.js';
-import { readBodyText, readFormBody, readJsonBody } from '../body.js';
+import { limitBody, readBodyText, readFormBody, readJsonBody } from '../body.js';
 import { decideFault } from '../faults.js';
 import { validateInitiateRequest } from '../initiate-request.js';
-import { jsonResponse, methodNotAllowed, problemResponse, validationProblem } from '../problem.js';
+import { jsonResponse, problemResponse, validationProblem } from '../problem.js';
 import { cancelView, detailsView, spelledStatus, statusView } from '../session.js';
 import type { SessionRecord } from '../session-store.js';
 import type { SandboxEnv, SandboxState } from '../state.js';
@@ -16,8 +16,15 @@ import { constantTimeEqual, readBearerToken, readClientCredentials, type TokenGr
 
 type ApiContext = Context<SandboxEnv>;
 
-const SESSION_ACTIONS = ['details', 'status', 'cancel'] as const;
-type SessionAction = (typeof SESSION_ACTIONS)[number];
+/** The session calls and their methods; a call with another method is a 405, not a call. */
+const SESSION_ACTIONS = { details: 'GET', status: 'GET', cancel: 'POST' } as const;
+type SessionAction = keyof typeof SESSION_ACTIONS;
+
+function sessionAction(action: string, method: string): SessionAction | undefined {
+  const known = Object.hasOwn(SESSION_ACTIONS, action) ? (action as SessionAction) : undefined;
+  const expected = known && SESSION_ACTIONS[known];
+  return known && (method === expected || (expected === 'GET' && method === 'HEAD')) ? known : undefined;
+}
 
 function defaultOutcome(status: number): string {
   if (status < 300) return 'ok';
@@ -36,13 +43,13 @@ function defaultOutcome(status: number): string {
 function recordSessionCalls(state: SandboxState): MiddlewareHandler<SandboxEnv> {
   return async (c, next) => {
     const sessionId = c.req.param('sessionId') ?? '';
-    const action = c.req.param('action') ?? '';
-    const known = (SESSION_ACTIONS as readonly string[]).includes(action) && isSessionId(sessionId);
-    if (known && action === 'cancel' && c.req.method === 'POST') state.store.countCancelCall(sessionId);
+    const action = sessionAction(c.req.param('action') ?? '', c.req.method);
+    const known = action !== undefined && isSessionId(sessionId);
+    if (known && action === 'cancel') state.store.countCancelCall(sessionId);
     await next();
     if (!known) return;
     const status = c.res.status;
-    state.store.record(sessionId, { type: action as SessionAction, httpStatus: status, outcome: c.get('outcome') ?? defaultOutcome(status) });
+    state.store.record(sessionId, { type: action, httpStatus: status, outcome: c.get('outcome') ?? defaultOutcome(status) });
   };
 }
 
@@ -109,7 +116,7 @@ function findOwnSession(c: ApiContext, state: SandboxState, grant: TokenGrant): 
 }
 
 async function authorize(c: ApiContext, state: SandboxState): Promise<Response> {
-  const form = await readFormBody(c.req.raw, state.config.maxBodyBytes, c.req.path);
+  const form = await readFormBody(c.req.raw, c.req.path);
   if (!form.ok) return form.response;
   const grantType = form.value.get('grant_type');
   if (grantType !== 'client_credentials') {
@@ -118,7 +125,7 @@ async function authorize(c: ApiContext, state: SandboxState): Promise<Response> 
       c.req.path,
     );
   }
-  const credentials = readClientCredentials(c.req.header('authorization') ?? null, form.value);
+  const credentials = readClientCredentials(c.req.raw, form.value);
   if (!credentials) return unauthorized('client credentials are required: HTTP Basic, or the form fields Username and Password', c.req.path, 'Basic');
   const client = state.config.clients.find((candidate) => candidate.clientId === credentials.clientId);
   // Compare against a dummy secret for unknown ids too, so timing does not reveal which ids exist.
@@ -136,7 +143,7 @@ async function initiate(c: ApiContext, state: SandboxState): Promise<Response> {
   if (grant.initiatedSessionId) {
     return unauthorized('this access token has already initiated a session; one token initiates one session', c.req.path, 'Bearer');
   }
-  const body = await readJsonBody(c.req.raw, state.config.maxBodyBytes, c.req.path);
+  const body = await readJsonBody(c.req.raw, c.req.path);
   if (!body.ok) return body.response;
   const request = validateInitiateRequest(body.value);
   if (!request.ok) return validationProblem(request.errors, c.req.path);
@@ -158,7 +165,7 @@ async function cancel(c: ApiContext, state: SandboxState): Promise<Response> {
   const grant = authenticate(c, state);
   if (grant instanceof Response) return grant;
   // The endpoint takes no body; one that is sent is read (within the cap) and ignored.
-  const body = await readBodyText(c.req.raw, state.config.maxBodyBytes, c.req.path);
+  const body = await readBodyText(c.req.raw, c.req.path);
   if (!body.ok) return body.response;
   const record = findOwnSession(c, state, grant);
   if (record instanceof Response) return record;
@@ -180,19 +187,11 @@ export function mountProviderApi(app: Hono<SandboxEnv>, state: SandboxState): vo
   app.use('/api/*', delayAnswers(state));
   app.use('/api/v2/sessions/:sessionId/:action', recordSessionCalls(state));
   app.use('/api/*', injectErrors(state));
+  app.use('/api/*', limitBody(state.config.maxBodyBytes));
 
   app.post('/api/v1/authorize', (c) => authorize(c, state));
   app.post('/api/v2/sessions', (c) => initiate(c, state));
   app.get('/api/v2/sessions/:sessionId/details', (c) => readSession(c, state, 'details'));
   app.get('/api/v2/sessions/:sessionId/status', (c) => readSession(c, state, 'status'));
   app.post('/api/v2/sessions/:sessionId/cancel', (c) => cancel(c, state));
-
-  const allowed: ReadonlyArray<readonly [string, readonly string[]]> = [
-    ['/api/v1/authorize', ['POST']],
-    ['/api/v2/sessions', ['POST']],
-    ['/api/v2/sessions/:sessionId/details', ['GET', 'HEAD']],
-    ['/api/v2/sessions/:sessionId/status', ['GET', 'HEAD']],
-    ['/api/v2/sessions/:sessionId/cancel', ['POST']],
-  ];
-  for (const [path, methods] of allowed) app.all(path, (c) => methodNotAllowed(methods, c.req.path));
 }

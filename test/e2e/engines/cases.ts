@@ -30,7 +30,7 @@ export interface EngineCase {
   readonly cannot?: (engine: EngineDriver) => string | undefined;
   /** A known failure in this engine (node:test `todo`): the reason, pointing to the fix. */
   readonly knownFailure?: (engine: EngineDriver) => string | undefined;
-  /** The case's stack, when it needs other settings than the demo's (a short lease). */
+  /** The case's stack, when it needs other settings than the defaults (a sandbox that refuses frames, a short lease). */
   readonly stack?: StackOptions;
   readonly run: (context: CaseContext) => Promise<void>;
 }
@@ -363,15 +363,13 @@ function registerCase(engineCase: EngineCase, currentEngine: () => EngineDriver 
  * the engine on this machine, one skipped test names the Debian package; under CI, that is a
  * failure instead.
  */
-export function runEngineCases(
-  name: EngineName,
-  launch: () => Promise<EngineDriver>,
-  lists: Record<string, readonly EngineCase[]> = {
-    'abandonment cancels the provider session once': ABANDONMENT_CASES,
-    'what never cancels, and the flow close that does': MUST_NOT_CANCEL_CASES,
-    'the lease: a killed tab is cancelled, an away shopper never': LEASE_CASES,
-  },
-): void {
+export const CASE_LISTS: Record<string, readonly EngineCase[]> = {
+  'abandonment cancels the provider session once': ABANDONMENT_CASES,
+  'what never cancels, and the flow close that does': MUST_NOT_CANCEL_CASES,
+  'the lease: a killed tab is cancelled, an away shopper never': LEASE_CASES,
+};
+
+export function runEngineCases(name: EngineName, launch: () => Promise<EngineDriver>, lists: Record<string, readonly EngineCase[]> = CASE_LISTS): void {
   const status = engineStatus(name);
   const label = ENGINES[name].label;
   if (!status.available) {

@@ -1,8 +1,9 @@
 /**
- * The end-to-end abandonment and must-not-cancel cases in Firefox ESR (puppeteer-core over
+ * The end-to-end abandonment, must-not-cancel and popup-mode cases in Firefox ESR (puppeteer-core over
  * WebDriver BiDi), default preferences, against the real stack.
  */
-import { runEngineCases } from './cases.js';
+import { CASE_LISTS, runEngineCases } from './cases.js';
+import { POPUP_CASES } from './popup-cases.js';
 import { launchFirefox } from './firefox.js';
 
-runEngineCases('firefox', launchFirefox);
+runEngineCases('firefox', launchFirefox, { ...CASE_LISTS, 'popup mode': POPUP_CASES });

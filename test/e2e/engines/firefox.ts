@@ -19,6 +19,7 @@ import {
   type EngineDriver,
   type EngineTab,
   type FlowFrame,
+  type FlowWindow,
   type OpenCheckoutOptions,
 } from './harness.js';
 
@@ -68,6 +69,19 @@ class FirefoxTab implements EngineTab {
     const frame = await iframe?.contentFrame();
     if (!frame) throw new Error('the hosted flow is not framed inside the element');
     return steps(flowFrame(frame));
+  }
+
+  async flowWindow(): Promise<FlowWindow> {
+    // Found among the context's pages rather than by the popup event: under COOP the window
+    // has no opener, and it may already exist when this is called.
+    let popup: Page | undefined;
+    await pollUntil(async () => (popup = (await this.context.pages()).find((page) => page !== this.page)), 'the flow\'s window');
+    const page = popup!;
+    return {
+      ...flowFrame(page.mainFrame()),
+      close: () => page.close(),
+      isClosed: async () => page.isClosed() || !(await this.context.pages()).includes(page),
+    };
   }
 
   async goto(url: string): Promise<void> {

@@ -22,6 +22,14 @@ export interface FlowFrame {
   waitFor(expression: string, timeoutMs?: number): Promise<void>;
 }
 
+/** The hosted flow's own window, opened by the element's launcher (popup mode). */
+export interface FlowWindow extends FlowFrame {
+  /** Closes the window as the shopper does with its close button. */
+  close(): Promise<void>;
+  /** True once the window is gone (closed by the shopper, or by the checkout). */
+  isClosed(): Promise<boolean>;
+}
+
 export interface EngineTab {
   /** The provider session the page created. */
   readonly sessionId: string;
@@ -35,6 +43,8 @@ export interface EngineTab {
   clickPart(part: string): Promise<void>;
   /** Runs steps inside the hosted flow's frame, then returns to the page. */
   inFlow<T>(steps: (flow: FlowFrame) => Promise<T>): Promise<T>;
+  /** The window the page opened for the hosted flow (popup mode), once it exists. */
+  flowWindow(): Promise<FlowWindow>;
   /** Navigates the tab as the address bar does, and waits for the new page's load. */
   goto(url: string): Promise<void>;
   reload(): Promise<void>;
@@ -90,6 +100,11 @@ export interface OpenCheckoutOptions {
    * that says its hosted flow is up. It must set `window.__bpsDemo.session` as the demo does.
    */
   readonly page?: { readonly url: string; readonly readyWhen: string };
+  /**
+   * The page opens windows of its own (the element's popup mode): in MiniBrowser only the
+   * WebDriver session's first window may, so the driver loads the page there.
+   */
+  readonly opensWindows?: boolean;
 }
 
 /** The URL and readiness check `openCheckout` uses for these options. */

@@ -26,6 +26,7 @@ import {
   type EngineDriver,
   type EngineTab,
   type FlowFrame,
+  type FlowWindow,
   type OpenCheckoutOptions,
 } from './harness.js';
 
@@ -93,6 +94,8 @@ class WebKitTab implements EngineTab {
     /** WebKitWebDriver's process: MiniBrowser and its web processes run below it. */
     private readonly driverPid: number,
     private readonly onContentProcessKilled: () => void,
+    /** The windows that were open when the tab was: any other one is a window the page opened. */
+    private readonly known: readonly string[] = [],
   ) {}
 
   /** Every command goes to this tab's window, whichever window the last case left current. */
@@ -133,6 +136,40 @@ class WebKitTab implements EngineTab {
     } finally {
       await session.switchToParentFrame().catch(() => undefined);
     }
+  }
+
+  async flowWindow(): Promise<FlowWindow> {
+    const session = this.session;
+    let handle = '';
+    await pollUntil(async () => {
+      handle = (await session.getWindowHandles()).find((h) => h !== this.handle && h !== this.home && !this.known.includes(h)) ?? '';
+      return handle;
+    }, 'the flow\'s window');
+    const focus = async () => {
+      if ((await session.getWindowHandle().catch(() => '')) !== handle) await session.switchToWindow(handle);
+      return session;
+    };
+    const inWindow = flowFrame(session);
+    return {
+      // Every command goes to the flow's window, whichever window the tab's commands left current.
+      click: async (selector) => {
+        await focus();
+        await inWindow.click(selector);
+      },
+      fill: async (selector, value) => {
+        await focus();
+        await inWindow.fill(selector, value);
+      },
+      waitFor: async (expression, timeoutMs) => {
+        await focus();
+        await inWindow.waitFor(expression, timeoutMs);
+      },
+      close: async () => {
+        await (await focus()).closeWindow();
+        await session.switchToWindow(this.handle);
+      },
+      isClosed: async () => !(await session.getWindowHandles()).includes(handle),
+    };
   }
 
   async goto(url: string): Promise<void> {
@@ -187,6 +224,17 @@ class WebKitTab implements EngineTab {
   }
 
   async dispose(): Promise<void> {
+    // Windows the page opened (the flow's, in popup mode) go too.
+    for (const handle of await this.session.getWindowHandles().catch(() => [] as string[])) {
+      if (handle === this.home || handle === this.handle || this.known.includes(handle)) continue;
+      await this.session.switchToWindow(handle).then(() => this.session.closeWindow()).catch(() => undefined);
+    }
+    await this.session.switchToWindow(this.home).catch(() => undefined);
+    if (this.handle === this.home) {
+      // The page ran in the home window, which stays: back to blank for the next case.
+      await this.session.navigateTo('about:blank').catch(() => undefined);
+      return;
+    }
     if (!this.#closed) {
       const open = await this.session.getWindowHandles().catch(() => [] as string[]);
       if (open.includes(this.handle)) await this.closeByDriver().catch(() => undefined);
@@ -262,11 +310,19 @@ export async function launchWebKit(): Promise<EngineDriver> {
         sessionLost = false;
       }
       const { url, readyWhen } = checkoutPage(stack, options);
-      const handle = options.popup ? await openPopup(stack, url) : await newWindow(url);
+      const known = await session.getWindowHandles();
+      let handle: string;
+      if (options.opensWindows) {
+        await session.switchToWindow(home);
+        await session.navigateTo(url);
+        handle = home;
+      } else {
+        handle = options.popup ? await openPopup(stack, url) : await newWindow(url);
+      }
       await pollUntil(() => run(session, readyWhen), 'the hosted flow to be active');
       const sessionId = await run<string>(session, PAGE.sessionId);
       if (!sessionId) throw new Error('the demo page created no session');
-      return new WebKitTab(sessionId, session, handle, home, options.popup ?? false, driver.pid, onContentProcessKilled);
+      return new WebKitTab(sessionId, session, handle, home, options.popup ?? false, driver.pid, onContentProcessKilled, known);
     },
 
     async close(): Promise<void> {
