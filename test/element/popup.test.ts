@@ -213,7 +213,7 @@ describe('mode="popup": how a window session ends', () => {
     const el = await mount({ mode: 'popup', sessionId, src: silentFlowUrl(), statusUrl: statusUrl(sessionId) });
     part(el, 'open-button')!.click();
     windows.opened.at(-1)!.close();
-    await waitUntil(() => el.state === 'detached', 'the detached state');
+    await waitUntil(() => el.state === 'detached', 'the detached state', { timeout: 5000 });
     await el.updateComplete;
     expect(texts(el)).to.deep.equal(['Cancel payment', 'Continue in your bank’s window.']);
     await expect(el).to.be.accessible();
@@ -231,7 +231,7 @@ describe('mode="popup": how a window session ends', () => {
     const el = await mount({ mode: 'popup', src: silentFlowUrl() });
     part(el, 'open-button')!.click();
     windows.opened.at(-1)!.close();
-    await waitUntil(() => el.state === 'detached', 'the detached state');
+    await waitUntil(() => el.state === 'detached', 'the detached state', { timeout: 5000 });
     await el.updateComplete;
     part(el, 'close-button')!.click();
     expect((await arrived(el.sessionId)).map((r) => r.body?.reason)).to.deep.equal(['close-button']);
