@@ -11,6 +11,9 @@ import { createServer as createViteServer, type ViteDevServer } from 'vite';
 import { startSandbox } from '../src/sandbox/index.js';
 import type { SandboxCoop, SandboxFraming } from '../src/sandbox/options.js';
 import { createMerchantApp } from './merchant-app.js';
+import { freePort, isPortTaken } from './free-port.js';
+
+export { freePort } from './free-port.js';
 
 export interface StackOptions {
   readonly sandboxPort?: number;
@@ -68,17 +71,18 @@ async function assertPortFree(port: number, role: string, envName: string): Prom
   });
 }
 
-/** A free loopback port, for tests that run the stack beside a developer's own `npm start`. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createNetServer();
-    probe.once('error', reject);
-    probe.listen({ port: 0, host: '127.0.0.1' }, () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
+/**
+ * The stack on three fresh free ports. A port can still be taken between the probe and the listen
+ * by another suite running beside this one; then the whole stack starts again on new ports.
+ */
+export async function startStackOnFreePorts(options: Omit<StackOptions, 'sandboxPort' | 'merchantPort' | 'demoPort'> = {}): Promise<RunningStack> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startStack({ ...options, sandboxPort: await freePort(), merchantPort: await freePort(), demoPort: await freePort() });
+    } catch (error) {
+      if (attempt >= 5 || !(error instanceof PortInUseError || isPortTaken(error))) throw error;
+    }
+  }
 }
 
 export async function startStack(options: StackOptions = {}): Promise<RunningStack> {

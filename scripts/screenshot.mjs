@@ -5,11 +5,11 @@
 // Run it after changing how the demo looks, and commit the picture.
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { freePort, startStack } from '../demo/stack.ts';
+import { startStackOnFreePorts } from '../demo/stack.ts';
 import { CHROMIUM_ARGS, chromiumPath } from '../test/support/chromium.mjs';
 
 const out = fileURLToPath(new URL('../docs/images/demo-checkout.png', import.meta.url));
-const stack = await startStack({ sandboxPort: await freePort(), merchantPort: await freePort(), demoPort: await freePort(), quiet: true, watch: false });
+const stack = await startStackOnFreePorts({ quiet: true, watch: false });
 const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
 try {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, deviceScaleFactor: 1 });

@@ -15,7 +15,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { encodeCancelRequest } from '../../src/protocol/cancel-request.js';
@@ -24,6 +23,7 @@ import { bundleForNode } from '../lib/bundle.js';
 import { forkServer, type ChildServer } from '../lib/child.js';
 import type { LoadRelayReady } from './relay-process.js';
 import type { CreatedLoadSession, LoadSandboxReady } from './sandbox-process.js';
+import { freePort } from '../../demo/free-port.js';
 
 export interface ReliabilitySettings {
   /** Legitimate cancels per fault. */
@@ -251,16 +251,6 @@ async function shutdownFault(
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** A throwaway redis-server on loopback, without persistence; undefined when none is installed. */
 async function startRedis(): Promise<{ url: string; stop(): Promise<void> } | undefined> {

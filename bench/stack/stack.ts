@@ -3,7 +3,8 @@
  * server) and the page server, each in its own process.
  */
 import { fileURLToPath } from 'node:url';
-import { freePort, type RunningStack } from '../../demo/stack.js';
+import { freePort } from '../../demo/free-port.js';
+import type { RunningStack } from '../../demo/stack.js';
 import { forkServer } from '../lib/child.js';
 import type { BackendReady } from './backend-process.js';
 import type { PagesReady } from './pages-process.js';

@@ -12,7 +12,7 @@ import { chromium, type BrowserContext, type Frame, type Page } from 'playwright
 import { STRINGS } from '../../src/element/strings.js';
 import { hostedStrings } from '../../src/sandbox/hosted/strings.js';
 import { formatMoney, ORDER_SUMMARY } from '../../demo/order.js';
-import { freePort } from '../../demo/stack.js';
+import { freePort } from '../../demo/free-port.js';
 import { DEMO_STRINGS } from '../../demo/strings.js';
 import { axeViolations } from '../support/axe.js';
 import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium.mjs';

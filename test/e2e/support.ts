@@ -4,7 +4,7 @@
  */
 import { after, before } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
-import { startStack, freePort, type RunningStack, type StackOptions } from '../../demo/stack.js';
+import { startStackOnFreePorts, type RunningStack, type StackOptions } from '../../demo/stack.js';
 import { chromiumPath, CHROMIUM_ARGS } from '../support/chromium.mjs';
 
 export interface SandboxSessionRecord {
@@ -21,10 +21,7 @@ export function relayLogFor(sessionId: string): string {
 }
 
 export async function startE2EStack(options: StackOptions = {}): Promise<RunningStack> {
-  return startStack({
-    sandboxPort: await freePort(),
-    merchantPort: await freePort(),
-    demoPort: await freePort(),
+  return startStackOnFreePorts({
     quiet: true,
     watch: false,
     log: (line) => relayLog.push(line),

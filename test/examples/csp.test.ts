@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
-import { freePort } from '../../demo/stack.js';
+import { freePort } from '../../demo/free-port.js';
 import { createRelay, createSession } from '../../src/relay/index.js';
 import { serveRelay, type ServedRelay } from '../../src/relay/node.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';

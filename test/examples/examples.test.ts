@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { freePort } from '../../demo/stack.js';
+import { freePort } from '../../demo/free-port.js';
 import { hostedFrame, isCancelled, launchChromium, waitForCancelled, type SandboxSessionRecord } from '../e2e/support.js';
 import {
   EXAMPLES,

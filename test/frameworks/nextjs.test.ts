@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { freePort } from '../../demo/stack.js';
+import { freePort } from '../../demo/free-port.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { startProcess, type RunningProcess } from '../examples/support.js';
 import { runOrThrow } from '../package/processes.js';

@@ -5,13 +5,13 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../src/sandbox/index.js';
 import { createRelay, createSession, type CreatedSession, type RelayApp, type RelayOptions } from '../../src/relay/index.js';
 import { serveRelay, type ServedRelay } from '../../src/relay/node.js';
 import type { InitiateSessionRequest } from '../../src/protocol/initiate-request.js';
 import type { CancelResponse } from '../../src/protocol/cancel-request.js';
 import type { LeaseSignal, SignalResponse } from '../../src/protocol/signal-request.js';
+import { freePort } from '../../demo/free-port.js';
 
 export const SHOP_ORIGIN = 'https://shop.example';
 export const CLIENT = { clientId: 'relay-test-client', clientSecret: 'relay-test-secret-9f8e7d6c' };
@@ -80,16 +80,6 @@ export interface HarnessOptions {
   readonly deliverWebhooks?: boolean;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen({ port: 0, host: '127.0.0.1' }, () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const relayPort = options.deliverWebhooks ? await freePort() : 0;

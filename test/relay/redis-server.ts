@@ -5,8 +5,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { delimiter, join } from 'node:path';
+import { freePort } from '../../demo/free-port.js';
 
 export const REDIS_MISSING =
   'redis-server was not found, so the Redis intent-store tests are skipped. Install the Debian package: apt-get install redis-server';
@@ -26,16 +27,6 @@ export function findRedisServer(): string | undefined {
   return candidates.find((path) => existsSync(path));
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen({ port: 0, host: '127.0.0.1' }, () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** True once the server answers PING on the port. */
 function answersPing(port: number): Promise<boolean> {

@@ -16,7 +16,7 @@ import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium.mjs';
 import { eventually, type SandboxSessionView } from '../relay/harness.js';
 import { runOrThrow } from '../package/processes.js';
 import { copyFromRepo, installInto, packPackage, REPO } from './consumer.js';
-import { freePort } from '../../demo/stack.js';
+import { freePort } from '../../demo/free-port.js';
 import { startProcess, type RunningProcess } from '../examples/support.js';
 import { ensureRuntime, quietEnv, RUNTIMES, runtimeRequested } from './runtimes.mjs';
 
