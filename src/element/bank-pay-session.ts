@@ -3,6 +3,7 @@ import { keyed } from 'lit/directives/keyed.js';
 import type { CancelReason } from '../protocol/cancel-request.js';
 import { INTENT_REVOKE_AFTER_MS } from '../protocol/signal-request.js';
 import { parseHostedMessage } from '../protocol/hosted-message.js';
+import type { SessionStatus } from '../protocol/status.js';
 import { stepMeaning } from '../protocol/steps.js';
 import { styles } from './bank-pay-session.styles.js';
 import { cancelOnAllows, DEFAULT_CANCEL_ON } from './cancel-on.js';
@@ -297,7 +298,7 @@ export class BankPaySession extends LitElement {
     const { cancelUrl: url, sessionId, cancelToken: token } = this;
     const generation = this.#generation;
     return deliverCancel({ url, sessionId, token }, reason).then((result) => {
-      if (generation === this.#generation) this.#apply({ type: 'settled' });
+      if (generation === this.#generation) this.#apply({ type: 'settled', status: result.status as SessionStatus });
       this.dispatchEvent(new BpsCancelEvent(sessionId, result));
       return result;
     });
@@ -383,7 +384,8 @@ export class BankPaySession extends LitElement {
     // script has the legacy returnValue `true`: taken as a prompt, the side that never cancels.)
     if (event.defaultPrevented || event.returnValue || !isLive(this.#state)) return;
     this.#lease.send('intent');
-    setTimeout(() => isLive(this.#state) && this.#lease.send('revoke'), INTENT_REVOKE_AFTER_MS);
+    // Hidden by then (another tab's prompt kept the window): `hidden`, whose hold a revoke would shorten to a lease.
+    setTimeout(() => isLive(this.#state) && this.#lease.send(document.hidden ? 'hidden' : 'revoke'), INTENT_REVOKE_AFTER_MS);
   };
 
   /** Opt-in only: a hidden tab may be the shopper approving the payment in their bank's app. */

@@ -56,8 +56,11 @@ export type MachineInput =
   | { readonly type: 'step'; readonly meaning: StepMeaning }
   /** The shopper left in a way that cancels (already gated by `cancel-on`). */
   | { readonly type: 'abandon'; readonly reason: CancelReason }
-  /** The cancel request finished, whatever its outcome. */
-  | { readonly type: 'settled' }
+  /**
+   * The cancel request finished, whatever its outcome; `status` is the one the relay's answer
+   * carried, if any (a session that had completed before the cancel reached the provider).
+   */
+  | { readonly type: 'settled'; readonly status?: SessionStatus | undefined }
   /** The wall clock passed `expires-at`. */
   | { readonly type: 'expire' }
   /** The status URL answered. */
@@ -117,6 +120,9 @@ export function isLive(state: ElementState): boolean {
 }
 
 
+/** What a finished cancel leaves, by the status its answer carried: cancelled, unless the payment was already decided. */
+const SETTLED_AS: Readonly<Partial<Record<SessionStatus, Transition>>> = { Completed: COMPLETED, Failed: FAILED };
+
 function showing(state: ElementState): Transition | undefined {
   return state === 'loading' ? { state: 'active' } : undefined;
 }
@@ -124,7 +130,9 @@ function showing(state: ElementState): Transition | undefined {
 /** The next state for an input, or undefined when the input changes nothing in this state. */
 export function transition(state: ElementState, input: MachineInput): Transition | undefined {
   if (input.type === 'start') return input.valid ? { state: input.popup ? 'launch' : 'loading' } : ERROR;
-  if (input.type === 'settled') return state === 'cancelling' ? { state: 'cancelled' } : undefined;
+  // A cancel that came too late (the provider had the payment completed or failed) must not
+  // tell a shopper who paid that no payment was made.
+  if (input.type === 'settled') return state === 'cancelling' ? SETTLED_AS[input.status!] ?? { state: 'cancelled' } : undefined;
   if (!isLive(state)) return undefined;
   switch (input.type) {
     case 'abandon':

@@ -162,6 +162,20 @@ describe('abandonment: what cancels', () => {
     expect(part(el, 'restart-button') !== null, 'a restart button').to.equal(true);
   });
 
+  it('a close that came too late (the provider had the payment completed) shows the completed state, not "no payment was made"', async () => {
+    const el = await mount({ cancelUrl: '/__recorder/cancel?outcome=already-terminal&status=Completed&statusDetails=EFT0301' });
+    const exits = collect(el, 'bps-exit');
+    const outcome = await el.cancel('close-button');
+    expect(outcome.outcome).to.equal('already-terminal');
+    expect(outcome.status).to.equal('Completed');
+    expect(el.state).to.equal('completed');
+    // The close's exit went first; the correction follows, and the last one is the truth.
+    expect(exits.map((event) => event.reason)).to.deep.equal(['closed', 'completed']);
+    await el.updateComplete;
+    expect(part(el, 'restart-button'), 'no "Start again" for a paid session').to.equal(null);
+    await expect(el).to.be.accessible();
+  });
+
   it('shows the timed-out state while the relay is still answering', async () => {
     const el = await mount({ cancelUrl: '/__recorder/cancel?delayMs=400' });
     const pending = el.cancel();
@@ -380,6 +394,23 @@ describe('abandonment: the beforeunload intent (a lease signal)', () => {
       expect(await intentSignals(el)).to.deep.equal([]);
     } finally {
       removeEventListener('beforeunload', askForPrompt);
+    }
+  });
+
+  it('hidden by the time the page is found still there: `hidden` again instead of a revoke, so the away hold stands', async () => {
+    const el = await mount();
+    fireBeforeUnload();
+    await signalsArrived(el.sessionId, 'intent');
+    try {
+      // Another tab's leave prompt kept the window, which is now behind it; a revoke would
+      // shorten the hidden tab's hold to a lease without heartbeats.
+      setVisibility('hidden');
+      await pastTheRevoke();
+      const names = (await signalNames(el.sessionId)).filter((name) => name !== 'alive');
+      expect(names).to.not.include('revoke');
+      expect(names.slice(names.indexOf('intent') + 1)).to.deep.equal(['hidden', 'hidden']);
+    } finally {
+      restoreVisibility();
     }
   });
 

@@ -3,7 +3,8 @@
 // assert on what reached the wire rather than on a stubbed sendBeacon.
 //
 //   POST /__recorder/cancel            records the request, answers {outcome:'cancelled', ...}
-//                                      (?outcome=failed&httpStatus=502 changes the answer)
+//                                      (?outcome=failed&httpStatus=502 changes the answer;
+//                                      &status=Completed&statusDetails=EFT0301 its status)
 //   POST /__recorder/signals           records a lease signal, answers as the relay does:
 //                                      {status, heartbeatMs} (default Initiated, 60 000 ms)
 //   PUT  /__recorder/lease/:id         body {status?, heartbeatMs?, httpStatus?}: how the signals
@@ -74,7 +75,9 @@ export function cancelRecorderMiddleware() {
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       ctx.status = Number(url.searchParams.get('httpStatus') ?? 200);
       ctx.type = 'application/json';
-      ctx.body = JSON.stringify({ outcome, status: 'Cancelled', statusDetails: 'EFT0501' });
+      const status = url.searchParams.get('status') ?? 'Cancelled';
+      const statusDetails = url.searchParams.get('statusDetails') ?? 'EFT0501';
+      ctx.body = JSON.stringify({ outcome, status, statusDetails });
       return;
     }
 

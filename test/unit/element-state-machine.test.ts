@@ -71,9 +71,16 @@ describe('element state machine', () => {
     }
   });
 
-  test('the cancel settling shows the cancelled state, whatever the relay answered', () => {
+  test('the cancel settling shows the cancelled state, unless its answer says the payment was already decided', () => {
     assert.deepEqual(transition('cancelling', { type: 'settled' }), { state: 'cancelled' });
-    assert.equal(transition('active', { type: 'settled' }), undefined);
+    for (const status of ['Cancelled', 'Expired', 'Initiated'] as const) {
+      assert.deepEqual(transition('cancelling', { type: 'settled', status }), { state: 'cancelled' }, status);
+    }
+    // Too late: the shopper had paid (or the bank refused) before the cancel reached the provider.
+    assert.deepEqual(transition('cancelling', { type: 'settled', status: 'Completed' }), { state: 'completed', exit: 'completed' });
+    assert.deepEqual(transition('cancelling', { type: 'settled', status: 'Failed' }), { state: 'failed', exit: 'failed' });
+    assert.equal(transition('active', { type: 'settled', status: 'Completed' }), undefined);
+    assert.equal(transition('cancelled', { type: 'settled', status: 'Completed' }), undefined);
   });
 
   test('nothing cancels once the flow completed, failed, expired, was cancelled or errored', () => {
