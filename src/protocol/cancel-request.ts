@@ -41,7 +41,10 @@ export type CancelOutcome =
 
 export interface CancelResponse {
   readonly outcome: CancelOutcome;
+  /** The canonical status (`Completed`, `Cancelled`, …), as the status route answers. */
   readonly status?: string;
+  /** The status as the provider spelled it (GEFT says `Canceled`). */
+  readonly providerStatus?: string;
   readonly statusDetails?: string;
   /** Set with `failed` when the relay keeps retrying the provider in the background. */
   readonly retrying?: boolean;

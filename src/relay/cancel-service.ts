@@ -6,7 +6,7 @@
  */
 
 import type { CancelOutcome } from '../protocol/cancel-request.js';
-import { isTerminalStatus } from '../protocol/status.js';
+import { isTerminalStatus, normalizeStatus } from '../protocol/status.js';
 import type { BackoffPolicy } from './backoff.js';
 import { AbortScope, type AbortLike } from './abort.js';
 import { BoundedMap } from './bounded-map.js';
@@ -17,7 +17,10 @@ import { retryTransient, sleep } from './retry.js';
 
 export interface CancelSettlement {
   readonly outcome: Exclude<CancelOutcome, 'rejected'>;
+  /** The canonical name (`Cancelled`, `Completed`, …). */
   readonly status?: string;
+  /** As the provider spelled it (GEFT: `Canceled`). */
+  readonly providerStatus?: string;
   readonly statusDetails?: string;
   readonly referenceId?: string;
   /** Provider cancel attempts made; 0 for a request joined to an earlier one. */
@@ -56,7 +59,9 @@ const FINAL_OUTCOMES: ReadonlySet<CancelSettlement['outcome']> = new Set(['cance
 
 function fromSnapshot(snapshot: SessionStatusSnapshot) {
   return {
-    status: snapshot.status,
+    // As the status route answers: the canonical name, which the page reads, and the provider's own spelling.
+    status: normalizeStatus(snapshot.status) ?? snapshot.status,
+    providerStatus: snapshot.status,
     statusDetails: snapshot.statusDetails,
     ...(snapshot.referenceId ? { referenceId: snapshot.referenceId } : {}),
   };

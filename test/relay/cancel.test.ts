@@ -16,7 +16,7 @@ describe('POST /bank-pay/cancel', () => {
     const { http, body } = await h.cancel(session);
     assert.equal(http, 200);
     const { correlationId, ...rest } = body as typeof body & { correlationId?: string };
-    assert.deepEqual(rest, { outcome: 'cancelled', status: 'Cancelled', statusDetails: 'EFT0501' });
+    assert.deepEqual(rest, { outcome: 'cancelled', status: 'Cancelled', providerStatus: 'Cancelled', statusDetails: 'EFT0501' });
     assert.match(String(correlationId), /^[\w-]{12}$/, 'the id that finds its audit lines');
     const view = await h.inspect(session.sessionId);
     assert.equal(view.session.status, 'Cancelled');
@@ -50,14 +50,15 @@ describe('POST /bank-pay/cancel', () => {
     assert.equal(((await response.json()) as { outcome: string }).outcome, 'cancelled');
   });
 
-  test('a GEFT session answers in its own spelling (Canceled)', async () => {
+  test('a GEFT session: the canonical status, and the provider\'s own spelling (Canceled) beside it', async () => {
     const session = await h.newSession({
       options: { guarantee: { enable: true } },
       payee: { account: { institutionCode: '001', transitNumber: '00011', accountNumber: '1234567' } },
     });
     const { body } = await h.cancel(session);
     assert.equal(body.outcome, 'cancelled');
-    assert.equal(body.status, 'Canceled');
+    assert.equal(body.status, 'Cancelled');
+    assert.equal((body as typeof body & { providerStatus?: string }).providerStatus, 'Canceled');
   });
 
   for (const [status, statusDetails] of [
@@ -71,7 +72,7 @@ describe('POST /bank-pay/cancel', () => {
       const { http, body } = await h.cancel(session);
       assert.equal(http, 200);
       const { correlationId: _id, ...rest } = body as typeof body & { correlationId?: string };
-      assert.deepEqual(rest, { outcome: 'already-terminal', status, statusDetails });
+      assert.deepEqual(rest, { outcome: 'already-terminal', status, providerStatus: status, statusDetails });
       const view = await h.inspect(session.sessionId);
       assert.equal(view.session.status, status, 'the relay does not change a terminal session');
       assert.deepEqual(historyOf(view, 'cancel'), [{ httpStatus: 400, outcome: 'already-terminal' }]);

@@ -91,7 +91,7 @@ describe('transient provider failures', () => {
       const { http, body } = await pending;
       assert.equal(http, 200);
       const { correlationId: _id, ...rest } = body as typeof body & { correlationId?: string };
-      assert.deepEqual(rest, { outcome: 'already-terminal', status: 'Cancelled', statusDetails: 'EFT0501' });
+      assert.deepEqual(rest, { outcome: 'already-terminal', status: 'Cancelled', providerStatus: 'Cancelled', statusDetails: 'EFT0501' });
       assert.equal((await h.inspect(session.sessionId)).session.status, 'Cancelled');
     }));
 });

@@ -129,7 +129,7 @@ describe(`examples/workers on workerd (wrangler ${RUNTIMES.wrangler.version} dev
     const first = await cancel();
     t.diagnostic(`workerd: cancel answered in ${Math.round(performance.now() - started)} ms`);
     const { correlationId, ...answer } = first.body as CancelResponse & { correlationId?: unknown };
-    assert.deepEqual({ http: first.http, body: answer }, { http: 200, body: { outcome: 'cancelled', status: 'Cancelled', statusDetails: 'EFT0501' } });
+    assert.deepEqual({ http: first.http, body: answer }, { http: 200, body: { outcome: 'cancelled', status: 'Cancelled', providerStatus: 'Cancelled', statusDetails: 'EFT0501' } });
     assert.equal(typeof correlationId, 'string', 'every answer carries the id its audit lines share');
     assert.equal((await cancel()).body.outcome, 'cancelled');
 

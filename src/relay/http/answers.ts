@@ -50,6 +50,7 @@ export function cancelResponseOf(settlement: CancelSettlement, correlationId: st
   return {
     outcome: settlement.outcome,
     ...(settlement.status ? { status: settlement.status } : {}),
+    ...(settlement.providerStatus ? { providerStatus: settlement.providerStatus } : {}),
     ...(settlement.statusDetails ? { statusDetails: settlement.statusDetails } : {}),
     ...(settlement.outcome === 'failed' ? { error: failureMessage(false, correlationId) } : {}),
     correlationId,
