@@ -47,7 +47,11 @@ export type RelayApp = Hono & {
    * ledger that cannot be reached is logged, and the session is simply not tracked yet.
    */
   track(session: { readonly sessionId: string; readonly expiresAt: string | number }): Promise<void>;
-  /** Runs one sweep now: for serverless platforms, call it from a scheduled job (a cron). */
+  /**
+   * Runs one sweep now: for serverless platforms, call it from a scheduled job (a cron). Such a
+   * sweep counts silence from the start (only a failure of the store here holds it off for a
+   * lease), since the instance it runs in did not serve the signals itself.
+   */
   sweep(): Promise<void>;
   /**
    * Starts the sweeper now rather than at the first request, so an instance that gets no
@@ -145,7 +149,7 @@ export function createRelay(options: RelayOptions): RelayApp {
     drain,
     abandon,
     track,
-    sweep: async () => sweeper?.tick(),
+    sweep: async () => sweeper?.tick(true),
     start: () => sweeper?.start(),
     isTrustedProxy: (address: string) => isTrustedProxy(config.trustProxy, address),
   });

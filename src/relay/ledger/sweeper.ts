@@ -62,15 +62,21 @@ export class Sweeper {
     (this.#timer as { unref?: () => void }).unref?.();
   }
 
-  /** Claims and acts on what is due now. Exposed for tests and serverless schedulers (a cron). */
-  async tick(): Promise<void> {
+  /**
+   * Claims and acts on what is due now. `scheduled`: the sweep was called from outside (a cron
+   * on a serverless platform, `relay.sweep()`), not by this instance's own timer.
+   */
+  async tick(scheduled = false): Promise<void> {
     if (this.#ticking || this.#stopped) return;
     this.#ticking = true;
     const now = this.#options.ledger.now();
-    // A gap in the ticks (a restart, a suspended process, a long pause): signals may have gone
-    // unheard meanwhile, so silence only counts again after a whole lease of listening.
-    if (now - this.#lastTick > Math.max(3 * this.#options.intervalMs, 5000)) this.#upSince = now;
-    this.#lastTick = now;
+    if (!scheduled) {
+      // A gap in this process's own ticks (a restart, a suspended process, a long pause): the
+      // signals it serves may have gone unheard meanwhile, so silence only counts again after a
+      // whole lease of listening.
+      if (now - this.#lastTick > Math.max(3 * this.#options.intervalMs, 5000)) this.#upSince = now;
+      this.#lastTick = now;
+    }
     try {
       await this.#options.claims.renewDue();
       const room = (this.#options.concurrency ?? 64) - this.#working.size;
@@ -84,7 +90,7 @@ export class Sweeper {
         if (claim.verdict === 'unknown') await this.#forget(sessionId);
         if (claim.verdict !== 'claimed' || claim.entry?.state !== 'claimed') continue;
         this.#options.claims.hold(sessionId, claimId);
-        const done = this.#act(claim.entry).finally(() => {
+        const done = this.#act(claim.entry, scheduled).finally(() => {
           this.#working.delete(claimId);
           this.#options.claims.drop(claimId);
         });
@@ -118,7 +124,7 @@ export class Sweeper {
     return this.#working.size;
   }
 
-  async #act(entry: ClaimedEntry): Promise<void> {
+  async #act(entry: ClaimedEntry, scheduled: boolean): Promise<void> {
     const { ledger } = this.#options;
     const { sessionId, claimId, rule } = entry;
     try {
@@ -130,7 +136,7 @@ export class Sweeper {
         await this.#options.cancel(entry);
         return;
       }
-      if (rule !== 'max-age' && this.#deaf()) {
+      if (rule !== 'max-age' && this.#deaf(scheduled)) {
         // The relay (or its store) was not listening for a whole lease: the page may have been
         // beating into the void. It gets a lease to be heard before its silence counts.
         await ledger.apply(sessionId, { type: 'release', claimId, retryInMs: ledger.settings.leaseMs });
@@ -168,10 +174,17 @@ export class Sweeper {
     }
   }
 
-  /** True when this instance has not heard signals (and written them) for a whole lease. */
-  #deaf(): boolean {
+  /**
+   * True when this instance has not heard signals (and written them) for a whole lease. A
+   * scheduled sweep runs wherever the platform puts it, once a minute or so, in an instance that
+   * may be fresh and did not serve the signals itself: gaps between its calls say nothing about
+   * the relay's listening (on Workers they would keep every lapse from ever counting), so only
+   * a store failure here does.
+   */
+  #deaf(scheduled: boolean): boolean {
     const { ledger } = this.#options;
-    return ledger.now() - Math.max(this.#upSince, ledger.failedAt) < ledger.settings.leaseMs;
+    const listeningSince = scheduled ? ledger.failedAt : Math.max(this.#upSince, ledger.failedAt);
+    return ledger.now() - listeningSince < ledger.settings.leaseMs;
   }
 
   /** A due id with no entry (it expired in Redis): drops it from the due index. */
