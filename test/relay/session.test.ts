@@ -1,6 +1,8 @@
 /** createSession against the sandbox: what the page gets, and how failures surface. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { createSession, ProviderError, verifyCancelToken } from '../../src/relay/index.js';
 import { CLIENT, EFT_REQUEST, randomKey } from './harness.js';
@@ -88,6 +90,28 @@ describe('createSession', () => {
       /https/,
     );
     assert.equal(calls, 0);
+  });
+
+  test('an access token that could not travel in a header is refused, and no error quotes it', async () => {
+    // A provider (or something posing as one) that answers the authorize call with a token
+    // fetch would refuse to send: its message would quote the whole Authorization header.
+    const leaked = 'tok-SECRET-VALUE\nX-Injected: 1';
+    const server = createServer((request, response) => {
+      response.setHeader('content-type', 'application/json');
+      response.end(request.url === '/api/v1/authorize' ? JSON.stringify({ access_token: leaked, expires_in: 60 }) : '{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      await assert.rejects(createSession({ provider: { url: `http://127.0.0.1:${port}`, ...CLIENT }, tokenKey: key, request: EFT_REQUEST }), (error: unknown) => {
+        assert.ok(error instanceof ProviderError, String(error));
+        assert.match(error.message, /without an access token/);
+        assert.doesNotMatch(`${error.message} ${String(error.cause ?? '')}`, /SECRET/);
+        return true;
+      });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   test('an unreachable provider is a transient ProviderError', async () => {

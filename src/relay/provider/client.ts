@@ -37,10 +37,15 @@ export interface ProviderClientOptions {
 export const DEFAULT_PROVIDER_TIMEOUT_MS = 5000;
 const DEFAULT_TOKEN_LIFETIME_SECONDS = 60;
 
+/**
+ * The network error's code (`ECONNREFUSED`, `UND_ERR_CONNECT_TIMEOUT`, …), never its message:
+ * fetch's own messages can quote a request header, the Authorization header among them
+ * (`Headers.append: "Bearer …" is an invalid header value`), and this text reaches the logs.
+ */
 function describeNetworkError(error: unknown): string {
   const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
   if (cause && typeof cause.code === 'string') return cause.code;
-  return error instanceof Error ? error.message : 'unknown error';
+  return error instanceof Error ? error.name : 'unknown error';
 }
 
 export function problemOf(reply: ProviderReply): ProblemDetails | undefined {
@@ -62,7 +67,8 @@ export function errorFromReply(what: string, reply: ProviderReply): ProviderErro
 function readAccessToken(body: unknown): AccessToken | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const { access_token: accessToken, expires_in: expiresIn } = body as Record<string, unknown>;
-  if (typeof accessToken !== 'string' || accessToken.length === 0) return undefined;
+  // A token that could not travel in a header (RFC 6750's token68 characters) is as good as none.
+  if (typeof accessToken !== 'string' || !/^[\w.~+/-]+=*$/.test(accessToken)) return undefined;
   const seconds = Number(expiresIn);
   return {
     accessToken,
