@@ -94,4 +94,26 @@ describe('the sweeper: when silence counts', () => {
     }
     assert.deepEqual(cancelled, [sessionId]);
   });
+
+  test('a `hidden` signal the store refused is written again at the next sweep: the shopper away in their bank app is kept', async () => {
+    const { leases, clock, ledger, sweeper, cancelled, settled } = sweeperOnAClock();
+    const sessionId = crypto.randomUUID();
+    const tokenExpiresAt = clock.now + 30 * 60_000;
+    await ledger.apply(sessionId, { type: 'alive', tokenExpiresAt });
+    clock.now += 1000;
+    // The tab hides during a store blip: the page sends nothing more after its hidden beacon.
+    const swap = ledger.store.swap.bind(ledger.store);
+    ledger.store.swap = () => Promise.reject(new Error('store down'));
+    await assert.rejects(ledger.apply(sessionId, { type: 'hidden', tokenExpiresAt }));
+    ledger.store.swap = swap;
+    assert.equal(ledger.unwritten, 1);
+    // The relay sweeps on, as its timer does, for three leases: the lapse never comes.
+    for (let elapsed = 0; elapsed <= 3 * leases.settings.leaseMs; elapsed += leases.sweepIntervalMs) {
+      clock.now += leases.sweepIntervalMs;
+      await sweeper.tick();
+      await settled();
+    }
+    assert.deepEqual(cancelled, []);
+    assert.equal(ledger.unwritten, 0);
+  });
 });

@@ -18,6 +18,11 @@ export class LedgerUnavailable extends Error {
   override readonly name = 'LedgerUnavailable';
 }
 
+/** A later signal from the page (or the session's end) makes an unwritten `hidden` moot. */
+const SUPERSEDES_HIDDEN: ReadonlySet<LedgerEvent['type']> = new Set(['alive', 'hidden', 'intent', 'revoke', 'confirm', 'ended']);
+/** Unwritten `hidden` signals kept at most (each a few dozen bytes). */
+const MAX_UNWRITTEN = 10_000;
+
 /** Lost compare-and-sets in a row before giving up: each loss means someone else just wrote. */
 const MAX_SWAP_ATTEMPTS = 8;
 
@@ -38,6 +43,12 @@ export class Ledger {
   readonly #now: () => number;
   /** When a store call last failed here (0: never): signals may have been lost since. */
   #failedAt = 0;
+  /**
+   * `hidden` signals the store refused, by session. A hidden page sends nothing more, so a lost
+   * one would leave its lease to lapse and the shopper in their bank's app to be cancelled;
+   * every other signal is followed by another (the next heartbeat) or by a cancel.
+   */
+  readonly #unwritten = new Map<string, LedgerEvent>();
 
   constructor(store: LedgerStore, settings: LedgerSettings, timeoutMs: number, now: () => number = Date.now) {
     this.store = store;
@@ -58,6 +69,43 @@ export class Ledger {
   /** Applies one event to one session. Rejects with {@link LedgerUnavailable} only. */
   async apply(sessionId: string, event: LedgerEvent): Promise<LedgerResult> {
     const id = sessionId.toLowerCase();
+    try {
+      const result = await this.#write(id, event);
+      if (SUPERSEDES_HIDDEN.has(event.type)) this.#unwritten.delete(id);
+      return result;
+    } catch (error) {
+      if (event.type === 'hidden') this.#keepUnwritten(id, event);
+      throw error;
+    }
+  }
+
+  /**
+   * Writes again the `hidden` signals the store refused here, oldest first, and stops at the
+   * first that fails again. The sweeper calls it before each sweep.
+   */
+  async writeUnwritten(): Promise<void> {
+    for (const [id, event] of [...this.#unwritten]) {
+      try {
+        await this.apply(id, event);
+      } catch {
+        return;
+      }
+    }
+  }
+
+  /** How many `hidden` signals wait to be written again. */
+  get unwritten(): number {
+    return this.#unwritten.size;
+  }
+
+  #keepUnwritten(id: string, event: LedgerEvent): void {
+    this.#unwritten.delete(id);
+    // Bounded: past the cap the oldest goes (a Map iterates in insertion order).
+    if (this.#unwritten.size >= MAX_UNWRITTEN) this.#unwritten.delete(this.#unwritten.keys().next().value!);
+    this.#unwritten.set(id, event);
+  }
+
+  #write(id: string, event: LedgerEvent): Promise<LedgerResult> {
     return this.#bounded(async () => {
       for (let attempt = 0; attempt < MAX_SWAP_ATTEMPTS; attempt++) {
         const stored = await this.store.get(id);

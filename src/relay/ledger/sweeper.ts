@@ -78,6 +78,7 @@ export class Sweeper {
       this.#lastTick = now;
     }
     try {
+      await this.#options.ledger.writeUnwritten();
       await this.#options.claims.renewDue();
       const room = (this.#options.concurrency ?? 64) - this.#working.size;
       if (room <= 0) return;
