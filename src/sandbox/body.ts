@@ -5,14 +5,10 @@
 
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { mediaType } from '../protocol/beacon-body.js';
 import { problemResponse } from './problem.js';
 
 export type Read<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly response: Response };
-
-/** The media type without parameters, lower-cased: `application/json; charset=utf-8` → `application/json`. */
-function mediaTypeOf(contentType: string | null | undefined): string {
-  return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-}
 
 /**
  * Past the cap the rest of a streamed body is still read and thrown away, up to this much, so
@@ -74,7 +70,7 @@ export async function readBodyText(request: Request, instance: string): Promise<
 
 /** Reads a JSON body: the media type must be `application/json`, the text valid JSON. */
 export async function readJsonBody(request: Request, instance: string): Promise<Read<unknown>> {
-  const type = mediaTypeOf(request.headers.get('content-type'));
+  const type = mediaType(request.headers.get('content-type'));
   if (type !== 'application/json') {
     return {
       ok: false,
@@ -93,7 +89,7 @@ export async function readJsonBody(request: Request, instance: string): Promise<
 
 /** Reads an `application/x-www-form-urlencoded` body; an empty body without a type is an empty form. */
 export async function readFormBody(request: Request, instance: string): Promise<Read<URLSearchParams>> {
-  const type = mediaTypeOf(request.headers.get('content-type'));
+  const type = mediaType(request.headers.get('content-type'));
   const text = await readBodyText(request, instance);
   if (!text.ok) return text;
   if (type !== 'application/x-www-form-urlencoded' && !(type === '' && text.value === '')) {

@@ -6,6 +6,7 @@
  */
 
 import type { Context, Hono } from 'hono';
+import { isStepName } from '../../protocol/hosted-message.js';
 import { isSessionId } from '../../protocol/session-id.js';
 import type { SessionStatus } from '../../protocol/status.js';
 import { isPlainObject, limitBody, readJsonBody } from '../body.js';
@@ -16,8 +17,6 @@ import { languageOf, spelledStatus } from '../session.js';
 import type { SandboxCoop, SandboxFraming } from '../options.js';
 import type { SessionRecord } from '../session-store.js';
 import type { SandboxEnv, SandboxState } from '../state.js';
-
-const STEP_NAME = /^[A-Z][A-Z0-9_]{0,63}$/;
 
 function initialViewFor(status: SessionStatus): HostedView {
   switch (status) {
@@ -110,7 +109,7 @@ async function recordStep(c: Context<SandboxEnv>, state: SandboxState): Promise<
   if (!isPlainObject(value)) return validationProblem([{ field: 'body', message: 'must be a JSON object' }], c.req.path);
   const extra = Object.keys(value).find((key) => key !== 'step');
   if (extra !== undefined) return validationProblem([{ field: extra.slice(0, 40), message: 'is not a known field' }], c.req.path);
-  if (typeof value.step !== 'string' || !STEP_NAME.test(value.step)) {
+  if (!isStepName(value.step)) {
     return validationProblem([{ field: 'step', message: 'must be a step name such as APP_MOUNTED' }], c.req.path);
   }
   state.store.setStep(record.session.sessionId, value.step);
