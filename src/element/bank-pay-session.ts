@@ -188,7 +188,8 @@ export class BankPaySession extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('src') || changed.has('sessionId')) this.#start();
     else if (changed.has('expiresAt') || changed.has('statusUrl')) this.#refresh();
-    if (changed.has('cancelOn')) this.#syncBeforeUnload();
+    // The deferred cancel follows `cancel-on` too: one without `unload` must not send it.
+    if (changed.has('cancelOn')) this.#syncBeforeUnload(), this.#syncLease();
   }
 
   protected override render(): TemplateResult {

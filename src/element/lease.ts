@@ -57,7 +57,8 @@ export class Lease {
       if (this.#timer || fresh) this.send('hidden');
       return this.#pause();
     }
-    if (deferred && !this.#deferred) this.#arm(target);
+    if (!deferred) this.#withdraw();
+    else if (!this.#deferred) this.#arm(target);
     if (!this.#timer) void this.#beat();
   }
 
@@ -76,6 +77,10 @@ export class Lease {
   #pause(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#withdraw();
+  }
+
+  #withdraw(): void {
     this.#deferred?.abort();
     this.#deferred = undefined;
   }

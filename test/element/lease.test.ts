@@ -324,6 +324,17 @@ describe('lease: the deferred cancel (fetchLater)', () => {
     expect(watch.calls.map((call) => call.signal?.aborted)).to.deep.equal([true, false]);
   });
 
+  it('withdrawn when cancel-on drops unload (a redirect the merchant lets through), armed again when it comes back', async () => {
+    watch = watchFetchLater();
+    const el = await mount();
+    el.cancelOn = 'close flow-close removal';
+    await el.updateComplete;
+    expect(watch.calls.map((call) => call.signal?.aborted)).to.deep.equal([true]);
+    el.cancelOn = 'close flow-close removal unload';
+    await el.updateComplete;
+    expect(watch.calls.map((call) => call.signal?.aborted)).to.deep.equal([true, false]);
+  });
+
   it("withdrawn before the element's own cancel leaves", async () => {
     watch = watchFetchLater();
     const el = await mount();
