@@ -118,7 +118,7 @@ export async function measureDelivery(
   // Judged once at the end, after a settle: a late cancel still counts as delivered.
   await sleep(kinds.some((kind) => KINDS[kind].silent) ? settings.silentSettleMs : settings.settleMs);
   const causes = await stack.cancelCauses(records.map((record) => record.sessionId));
-  const outcomes = await Promise.all(records.map((record) => judgeTrial(stack, record, causes[record.sessionId])));
+  const outcomes = await Promise.all(records.map((record) => judgeTrial(stack, record, settings.silentSettleMs, causes[record.sessionId])));
   for (const kind of ABANDONMENT_KINDS) {
     if (kinds.includes(kind)) continue;
     for (const variant of VARIANTS) byVariant[variant][kind] = notRun('not run: this run was narrowed to other kinds');

@@ -5,7 +5,7 @@
  * Latency = the sandbox's history time of the first cancel call minus a Date.now() taken in
  * Node just before the action; both clocks are this machine's.
  */
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { RunningStack } from '../../demo/stack.js';
 import { firstCancelAt, sandboxSession, type SandboxSessionRecord } from '../../test/e2e/support.js';
 import { launchKillableChromium } from '../../test/e2e/dying.js';
@@ -44,6 +44,14 @@ export interface TrialOutcome extends TrialRecord {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 
+async function firstHeartbeatAnswered(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => performance.getEntriesByType('resource').some((entry) => entry.name.includes('/signals') && (entry as PerformanceResourceTiming).responseEnd > 0),
+    undefined,
+    { timeout: 10_000, polling: 20 },
+  );
+}
+
 /** Polls the sandbox until the session got a cancel call, or `waitMs` ran out. */
 export async function waitForCancelCall(stack: RunningStack, sessionId: string, waitMs: number, pollMs: number): Promise<void> {
   const deadline = Date.now() + waitMs;
@@ -76,6 +84,9 @@ export async function runTrial(
     sessionId = opened.sessionId;
     const ready = { page: opened.page, context, variant, stack };
     const flowWindow = await spec.prepare?.(ready);
+    // A page that dies without a word is measured once the relay holds its lease: its first
+    // heartbeat answered. (One that dies sooner is the start allowance's case, minutes later.)
+    if (spec.silent && variant === 'element') await firstHeartbeatAnswered(opened.page);
     actionAt = Date.now();
     const result = await spec.act({ ...ready, flowWindow, ...(chromium ? { chromium } : {}) });
     enteredBfcache = result.enteredBfcache;
@@ -107,9 +118,9 @@ export async function runTrial(
  * the action and, if the page was still open, before the trial closed it (closing runs the
  * page's unload handlers, which is another abandonment, not this one).
  */
-export async function judgeTrial(stack: RunningStack, trial: TrialRecord, cause?: string): Promise<TrialOutcome> {
+export async function judgeTrial(stack: RunningStack, trial: TrialRecord, windowMs: number, cause?: string): Promise<TrialOutcome> {
   const record = await sandboxSession(stack, trial.sessionId);
-  const latencyMs = cancelLatency(record, trial, KINDS[trial.kind].pageStays);
+  const latencyMs = cancelLatency(record, trial, KINDS[trial.kind].pageStays, windowMs);
   return {
     ...trial,
     delivered: latencyMs !== undefined,
@@ -121,13 +132,16 @@ export async function judgeTrial(stack: RunningStack, trial: TrialRecord, cause?
 
 /**
  * Milliseconds from the action to the session's first cancel, when that cancel counts for the
- * trial: after the action and, if the page stayed open, before the trial closed it.
+ * trial: after the action, within `windowMs` of it, and, if the page stayed open, before the
+ * trial closed it. The window keeps out the relay's own clean-up of sessions whose page never
+ * signalled (the naive pages' among them), which comes minutes later and is not the page's doing.
  */
 export function cancelLatency(
   record: SandboxSessionRecord,
   { actionAt, cleanupAt }: { readonly actionAt: number; readonly cleanupAt: number },
   pageStays: boolean,
+  windowMs = Infinity,
 ): number | undefined {
   const at = firstCancelAt(record);
-  return at !== undefined && at >= actionAt && (!pageStays || at <= cleanupAt) ? at - actionAt : undefined;
+  return at !== undefined && at >= actionAt && at - actionAt <= windowMs && (!pageStays || at <= cleanupAt) ? at - actionAt : undefined;
 }

@@ -94,9 +94,9 @@ async function runEngineTrial(engine: EngineDriver, stack: RunningStack, variant
   return { variant, way, sessionId: tab.sessionId, actionAt, cleanupAt, ...(error ? { error } : {}) };
 }
 
-async function judge(stack: RunningStack, trial: EngineTrial): Promise<JudgedTrial> {
+async function judge(stack: RunningStack, trial: EngineTrial, windowMs: number): Promise<JudgedTrial> {
   const record = await sandboxSession(stack, trial.sessionId);
-  const latencyMs = cancelLatency(record, trial, ENGINE_WAY_SPECS[trial.way].pageStays ?? false);
+  const latencyMs = cancelLatency(record, trial, ENGINE_WAY_SPECS[trial.way].pageStays ?? false, windowMs);
   return { cancelCalls: record.cancelCalls, ...(latencyMs === undefined ? {} : { latencyMs }), ...(trial.error ? { error: trial.error } : {}) };
 }
 
@@ -130,7 +130,7 @@ async function measureEngine(engine: EngineDriver, stack: RunningStack, settings
     log(`  ${engine.name} ${ENGINE_WAY_SPECS[way].label}: ${variants.join(', ')} (${Math.round((Date.now() - started) / 1000)} s)`);
   }
   await sleep(settings.settleMs);
-  const judged = await Promise.all(trials.map(async (trial) => ({ trial, judged: await judge(stack, trial) })));
+  const judged = await Promise.all(trials.map(async (trial) => ({ trial, judged: await judge(stack, trial, settings.settleMs) })));
   const byVariant = (variant: Variant) => {
     const result: Partial<Record<EngineWay, EngineWayFigures>> = {};
     for (const way of ways) {

@@ -74,6 +74,10 @@ describe('which cancel counts for a trial', () => {
     assert.equal(cancelLatency(record(2_500), trial, true), undefined);
     assert.equal(cancelLatency(record(2_500), trial, false), 1_500);
   });
+  test("past the window: the relay's clean-up minutes later, not the page's doing", () => {
+    assert.equal(cancelLatency(record(1_000 + 7_500), trial, false, 7_500), 7_500);
+    assert.equal(cancelLatency(record(1_000 + 300_000), trial, false, 7_500), undefined);
+  });
 });
 
 describe('delivery targets', () => {

@@ -75,7 +75,7 @@ function deliverySection(results: BenchResults): string {
         '',
         `### Pages that die without a word`,
         '',
-        `Nothing of the page runs afterwards, so no event can send anything: only the browser's deferred cancel (\`fetchLater\`, armed by the element while the session is live and the tab visible) or the relay's lease can end the session. The relay here runs with a ${leaseMs / 1000} s lease (heartbeats every ${leaseMs / 4000} s), so the latencies show the mechanism: a few hundred milliseconds by \`fetchLater\`, about a lease by the lease (at the default one-minute lease, about a minute). Judged ${results.settings.delivery.silentSettleMs / 1000} s after the last trial. **By**: what sent the element's cancels, from the relay's audit lines (\`page-gone\`: the deferred cancel; \`lease\`: the relay's sweeper; \`page-unload\`: the page's own beacon).`,
+        `Nothing of the page runs afterwards, so no event can send anything: only the browser's deferred cancel (\`fetchLater\`, armed by the element while the session is live and the tab visible) or the relay's lease can end the session. The relay here runs with a ${leaseMs / 1000} s lease (heartbeats every ${leaseMs / 4000} s), so the latencies show the mechanism: a few hundred milliseconds by \`fetchLater\`, about a lease by the lease (at the default one-minute lease, about a minute). The element's page dies once its first heartbeat was answered (the relay holds its lease); a page that dies sooner is cleaned up by the start allowance (5 min). Judged ${results.settings.delivery.silentSettleMs / 1000} s after the last trial. **By**: what sent the element's cancels, from the relay's audit lines (\`page-gone\`: the deferred cancel; \`lease\`: the relay's sweeper; \`page-unload\`: the page's own beacon).`,
         '',
         table([...header, 'element: by'], silent.map((kind) => [...row(kind), causesCell(delivery[kind])])),
       ]
@@ -83,7 +83,7 @@ function deliverySection(results: BenchResults): string {
   return [
     '## 2. Cancel delivery and latency',
     '',
-    `${trials} trials per kind and variant in Chromium ${results.chromium ?? ''}, a fresh browser context each, against the real relay and sandbox on loopback, the variants interleaved. **Delivered**: the session reached Cancelled at the sandbox. **Latency**: the sandbox's recorded time of the cancel call minus \`Date.now()\` taken in Node just before the abandoning action (same clock). Where the page stays open (close button, SPA removal) only a cancel recorded before the trial closed its context counts.`,
+    `${trials} trials per kind and variant in Chromium ${results.chromium ?? ''}, a fresh browser context each, against the real relay and sandbox on loopback, the variants interleaved. **Delivered**: the session reached Cancelled at the sandbox within ${results.settings.delivery.silentSettleMs / 1000} s of the action (the relay's own clean-up of sessions whose page never signalled, the naive pages' among them, comes minutes later and does not count). **Latency**: the sandbox's recorded time of the cancel call minus \`Date.now()\` taken in Node just before the abandoning action (same clock). Where the page stays open (close button, SPA removal) only a cancel recorded before the trial closed its context counts.`,
     '',
     'Variants: ' + Object.entries(VARIANT_INFO).map(([name, info]) => `**${name}**: ${info.description}`).join('; ') + '. All three pages create the session the same way (POST /merchant/sessions) and send the same body to the same relay.',
     '',
@@ -200,7 +200,7 @@ function enginesSection(results: BenchResults): string {
   const lines = [
     '## 5. Other engines: Firefox ESR and WebKitGTK',
     '',
-    `The same pages, relay and sandbox as section 2, driven through the engines test suite's drivers (Firefox: puppeteer-core over WebDriver BiDi; WebKitGTK: WebKitWebDriver and MiniBrowser under Xvfb), default preferences. ${settings.trials} trials per way for the element and ${settings.baselineTrials} for each naive baseline, interleaved, each in a fresh browser context or window, judged from the sandbox ${settings.settleMs / 1000} s after the last trial. Latency as in section 2. **At the grace end**: the cancel landed 2 s or more after the action, i.e. the relay's sweeper cancelled because the page's own cancel never arrived: the element's beforeunload intent was neither followed by the pagehide cancel nor revoked, or the lease ran out.`,
+    `The same pages, relay and sandbox as section 2, driven through the engines test suite's drivers (Firefox: puppeteer-core over WebDriver BiDi; WebKitGTK: WebKitWebDriver and MiniBrowser under Xvfb), default preferences. ${settings.trials} trials per way for the element and ${settings.baselineTrials} for each naive baseline, interleaved, each in a fresh browser context or window, judged from the sandbox ${settings.settleMs / 1000} s after the last trial (a cancel counts within that long of the action). Latency as in section 2. **At the grace end**: the cancel landed 2 s or more after the action, i.e. the relay's sweeper cancelled because the page's own cancel never arrived: the element's beforeunload intent was neither followed by the pagehide cancel nor revoked, or the lease ran out.`,
   ];
   for (const engine of Object.values(engines)) {
     const ways = Object.keys(engine.delivery) as EngineWay[];
@@ -227,7 +227,7 @@ function leaseCostSection(results: BenchResults): string {
   const { relay } = cost;
   const settings = results.settings.leaseCost;
   return [
-    '## 6. What the lease costs',
+    '## 7. What the lease costs',
     '',
     `At the relay's default lease (${cost.leaseMs / 1000} s; the element beats at the interval the relay asks for, ${cost.heartbeatMs / 1000} s).`,
     '',
