@@ -49,6 +49,12 @@ export class BoundedMap<K, V> {
     return this.#entries.delete(key);
   }
 
+  /** The entries not yet expired, oldest write first (a copy: the map may change meanwhile). */
+  entries(): Array<[K, V]> {
+    const now = this.now();
+    return [...this.#entries].filter(([, entry]) => entry.expiresAt > now).map(([key, entry]) => [key, entry.value]);
+  }
+
   /** Drops at most `count` of the oldest entries, each only if it has expired. */
   #dropExpiredOldest(count: number): void {
     const now = this.now();

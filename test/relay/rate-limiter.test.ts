@@ -42,4 +42,15 @@ describe('BoundedMap', () => {
     assert.equal(map.get('a'), undefined);
     assert.deepEqual([map.get('c'), map.get('d')], [3, 4]);
   });
+
+  test('entries() lists the live ones, oldest write first, and leaves out the expired', () => {
+    let now = 0;
+    const map = new BoundedMap<string, number>(10, () => now);
+    map.set('a', 1, 100);
+    map.set('b', 2, 50);
+    map.set('c', 3, 100);
+    map.set('a', 4, 100); // a re-set moves to the newest end
+    now = 60;
+    assert.deepEqual(map.entries(), [['c', 3], ['a', 4]]);
+  });
 });

@@ -6,6 +6,7 @@
 
 import { stepLedger, dueAt, keepUntil, type LedgerEntry, type LedgerEvent, type LedgerSettings, type LedgerVerdict } from './rules.js';
 import type { LedgerStore, StoredEntry } from './store.js';
+import { BoundedMap } from '../bounded-map.js';
 
 export interface LedgerResult {
   readonly verdict: LedgerVerdict;
@@ -48,13 +49,14 @@ export class Ledger {
    * one would leave its lease to lapse and the shopper in their bank's app to be cancelled;
    * every other signal is followed by another (the next heartbeat) or by a cancel.
    */
-  readonly #unwritten = new Map<string, LedgerEvent>();
+  readonly #unwritten: BoundedMap<string, LedgerEvent>;
 
   constructor(store: LedgerStore, settings: LedgerSettings, timeoutMs: number, now: () => number = Date.now) {
     this.store = store;
     this.settings = settings;
     this.#timeoutMs = timeoutMs;
     this.#now = now;
+    this.#unwritten = new BoundedMap(MAX_UNWRITTEN, now);
   }
 
   now(): number {
@@ -74,7 +76,8 @@ export class Ledger {
       if (SUPERSEDES_HIDDEN.has(event.type)) this.#unwritten.delete(id);
       return result;
     } catch (error) {
-      if (event.type === 'hidden') this.#keepUnwritten(id, event);
+      // Until the token expires: past it nothing is cancelled anyway.
+      if (event.type === 'hidden') this.#unwritten.set(id, event, event.tokenExpiresAt);
       throw error;
     }
   }
@@ -84,7 +87,7 @@ export class Ledger {
    * first that fails again. The sweeper calls it before each sweep.
    */
   async writeUnwritten(): Promise<void> {
-    for (const [id, event] of [...this.#unwritten]) {
+    for (const [id, event] of this.#unwritten.entries()) {
       try {
         await this.apply(id, event);
       } catch {
@@ -96,13 +99,6 @@ export class Ledger {
   /** How many `hidden` signals wait to be written again. */
   get unwritten(): number {
     return this.#unwritten.size;
-  }
-
-  #keepUnwritten(id: string, event: LedgerEvent): void {
-    this.#unwritten.delete(id);
-    // Bounded: past the cap the oldest goes (a Map iterates in insertion order).
-    if (this.#unwritten.size >= MAX_UNWRITTEN) this.#unwritten.delete(this.#unwritten.keys().next().value!);
-    this.#unwritten.set(id, event);
   }
 
   #write(id: string, event: LedgerEvent): Promise<LedgerResult> {
